@@ -1,0 +1,132 @@
+"""Loads the demo world of CONTRACT.md; running it twice leaves the same state."""
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from governance import posts
+from governance.models import Channel, ChannelType, OrgUnit, Post, PostAssignment
+from workflows.models import Route, RouteStep
+
+PASSWORD = "demo-pass-2026"
+UNITS = [
+    ("HA", "河南省公司", OrgUnit.Tier.PROVINCE, None),
+    ("ZZ", "郑州分公司", OrgUnit.Tier.CITY, "HA"),
+    ("LY", "洛阳分公司", OrgUnit.Tier.CITY, "HA"),
+    ("ZZ-JS", "金水区", OrgUnit.Tier.COUNTY, "ZZ"),
+    ("ZZ-ZY", "中原区", OrgUnit.Tier.COUNTY, "ZZ"),
+    ("LY-LL", "洛龙区", OrgUnit.Tier.COUNTY, "LY"),
+]
+CITY_POSTS = [("manager", posts.CHANNEL_MANAGER, "渠道经理"), ("supervisor", posts.CHANNEL_SUPERVISOR, "渠道主管"),
+              ("leader", posts.BRANCH_LEADER, "分管领导"), ("support", posts.CITY_SUPPORT, "业务支援")]
+USERS = (
+    [(f"{c}_{suffix}", c.upper(), post, f"{city}{label}") for c, city in (("zz", "郑州"), ("ly", "洛阳"))
+     for suffix, post, label in CITY_POSTS]
+    + [
+        ("zz_outbound", "ZZ", posts.OUTBOUND_OPS, "郑州外呼运营"),
+        ("prov_marketing", "HA", posts.PROVINCE_MARKETING, "省市场经营部"),
+        ("prov_finance", "HA", posts.PROVINCE_FINANCE, "省财务部"),
+        ("prov_support", "HA", posts.PROVINCE_SUPPORT, "省业务支援中心"),
+        ("prov_outbound_qa", "HA", posts.OUTBOUND_QA, "省外呼质检培训"),
+        ("auditor", "HA", posts.AUDITOR, "审计"),
+        ("admin", "HA", posts.ADMIN, "系统管理员"),
+    ]
+)
+RECORD_TYPES = [ChannelType.AGENT_POINT, ChannelType.SELF_SERVICE_TERMINAL, ChannelType.ACCOUNT_MANAGER,
+                ChannelType.E_CHANNEL]
+APPROVAL_STEPS = [posts.CHANNEL_SUPERVISOR, posts.BRANCH_LEADER, posts.PROVINCE_MARKETING]
+
+CHANNELS = [
+    # node_code, name, type, unit, boss_code, status, credit code
+    ("ZZ-JS-0001", "金水路自营厅", ChannelType.OWN_HALL, "ZZ-JS", "ZZ00010001", Channel.Status.ACTIVE, ""),
+    ("ZZ-JS-0002", "花园路指定专营店", ChannelType.EXCLUSIVE_STORE, "ZZ-JS", "ZZ00010002", Channel.Status.ACTIVE,
+     "91410100MA44C1234W"),
+    ("ZZ-ZY-0001", "建设路特约代理点", ChannelType.AGENT_POINT, "ZZ-ZY", "ZZ00020001", Channel.Status.ACTIVE,
+     "91410100317000222T"),
+    ("ZZ-ZY-0002", "中原万达体验店", ChannelType.FLAGSHIP_STORE, "ZZ-ZY", None, Channel.Status.DRAFT, ""),
+    ("LY-LL-0001", "洛龙自营厅", ChannelType.OWN_HALL, "LY-LL", "LY00010001", Channel.Status.ACTIVE, ""),
+    ("LY-LL-0002", "开元大道指定专营店", ChannelType.EXCLUSIVE_STORE, "LY-LL", "LY00010002", Channel.Status.ACTIVE,
+     "91410300MA47X5678N"),
+    ("LY-LL-0003", "王城公园特约代理点", ChannelType.AGENT_POINT, "LY-LL", None, Channel.Status.DRAFT,
+     "92410105MA40A00019"),
+]
+
+
+class Command(BaseCommand):
+    help = "加载演示数据(可重复执行)。"
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        units = self._units()
+        post_by_code = self._posts()
+        users = self._users(units, post_by_code)
+        self._routes(post_by_code)
+        self._channels(units, users)
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
+
+    def _units(self):
+        units = {}
+        for code, name, tier, parent in UNITS:
+            unit, _ = OrgUnit.objects.update_or_create(
+                code=code, defaults={"name": name, "tier": tier, "parent": units.get(parent)})
+            units[code] = unit
+        return units
+
+    def _posts(self):
+        return {code: Post.objects.update_or_create(code=code, defaults={"name": name, "read_only": ro})[0]
+                for code, name, ro in posts.ALL}
+
+    def _users(self, units, post_by_code):
+        User = get_user_model()
+        users = {}
+        for username, unit, post, full_name in USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name = full_name
+            user.is_staff = user.is_superuser = username == "admin"
+            user.set_password(PASSWORD)
+            user.save()
+            PostAssignment.objects.filter(user=user).exclude(post=post_by_code[post], org_unit=units[unit]).delete()
+            PostAssignment.objects.get_or_create(
+                user=user, post=post_by_code[post], org_unit=units[unit], defaults={"valid_from": date(2026, 1, 1)})
+            users[username] = user
+        return users
+
+    def _routes(self, post_by_code):
+        self._route("", Route.Filing.APPROVAL, post_by_code)
+        for channel_type in ChannelType.values:
+            filing = Route.Filing.RECORD if channel_type in RECORD_TYPES else Route.Filing.APPROVAL
+            self._route(channel_type, filing, post_by_code)
+
+    def _route(self, channel_type, filing, post_by_code):
+        route, created = Route.objects.get_or_create(kind="onboarding", channel_type=channel_type,
+                                                     defaults={"filing": filing})
+        if not created:
+            return
+        for order, code in enumerate(APPROVAL_STEPS, start=1):
+            copy = filing == Route.Filing.RECORD and code == posts.PROVINCE_MARKETING
+            RouteStep.objects.create(route=route, order=order, post=post_by_code[code],
+                                     action=RouteStep.Action.COPY if copy else RouteStep.Action.APPROVE)
+
+    def _channels(self, units, users):
+        for node_code, name, channel_type, unit, boss_code, status, credit_code in CHANNELS:
+            if Channel.objects.filter(node_code=node_code).exists():
+                continue
+            city = unit[:2].lower()
+            social = bool(credit_code)
+            channel = Channel(
+                node_code=node_code, name=name, channel_type=channel_type, org_unit=units[unit],
+                boss_code=boss_code, status=status, star_level=3, address=f"{units[unit].name}{name}",
+                contact_mobile="13803710000" if city == "zz" else "13803790000",
+                opening_hours="09:00-21:00", floor_area=Decimal("120.00"), staff_count=5,
+                operator_company=f"{name}商贸有限公司" if social else "", credit_code=credit_code,
+                legal_representative="张伟" if social else "", bank_name="中国工商银行" if social else "",
+                bank_account="6222020200112233445" if social else "", deposit=Decimal("20000") if social else 0,
+                contract_number=f"HT-{node_code}" if social else "", contract_start=date(2026, 1, 1) if social else None,
+                contract_end=date(2028, 12, 31) if social else None, business_scope="移动业务代办、终端销售",
+                created_by=users[f"{city}_manager"],
+            )
+            channel.full_clean()
+            channel._history_user, channel._change_reason = users[f"{city}_manager"], "演示数据"
+            channel.save()

@@ -1,0 +1,210 @@
+"""Org tree (组织), posts (岗位), who holds which post where, and the channel registry (渠道)."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .history import ActingPostRecord
+from .validators import validate_credit_code, validate_mobile
+
+
+class OrgUnit(models.Model):
+    """An org unit; `path` is a materialised path ("HA/ZZ/ZZ-JS/") so a subtree is one prefix query."""
+
+    class Tier(models.TextChoices):
+        PROVINCE = "province", "省公司"
+        CITY = "city", "地市分公司"
+        COUNTY = "county", "区县分公司"
+        CENTRE = "centre", "营服中心"
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=64)
+    tier = models.CharField("层级", max_length=16, choices=Tier.choices)
+    parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField("路径", max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField("深度", default=0, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织单位"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
+        self.depth = self.path.count("/") - 1
+        super().save(*args, **kwargs)
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        """Own path first, then each ancestor's, nearest first."""
+        parts = self.path.strip("/").split("/")
+        return ["/".join(parts[:i]) + "/" for i in range(len(parts), 0, -1)]
+
+    def ancestors(self, include_self=True):
+        paths = self.ancestor_paths if include_self else self.ancestor_paths[1:]
+        return OrgUnit.objects.filter(path__in=paths).order_by("-depth")
+
+    def descendants(self, include_self=True):
+        qs = OrgUnit.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def is_within(self, other: "OrgUnit") -> bool:
+        return self.path.startswith(other.path)
+
+
+class Post(models.Model):
+    """A post (岗位) such as 渠道主管; approvers are found by post and unit, never by name."""
+
+    code = models.SlugField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=32)
+    read_only = models.BooleanField("只读岗位", default=False, help_text="如审计:可查看与导出,不能审批。")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "岗位"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class PostAssignmentQuerySet(models.QuerySet):
+    def valid_on(self, day=None):
+        day = day or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+
+
+class PostAssignment(models.Model):
+    """A user holds a post in a unit, from one date to another (任职)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="post_assignments")
+    post = models.ForeignKey(Post, verbose_name="岗位", on_delete=models.PROTECT, related_name="assignments")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="组织单位", on_delete=models.PROTECT,
+                                 related_name="post_assignments")
+    valid_from = models.DateField("生效日期", default=timezone.localdate)
+    valid_to = models.DateField("失效日期", null=True, blank=True)
+
+    objects = PostAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任职"
+        indexes = [models.Index(fields=["post", "org_unit"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.org_unit} · {self.post}"
+
+    def clean(self):
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "失效日期不能早于生效日期。"})
+
+
+class ChannelType(models.TextChoices):
+    OWN_HALL = "own_hall", "自营厅"
+    FLAGSHIP_STORE = "flagship_store", "品牌店/体验店"
+    SELF_SERVICE_HALL = "self_service_hall", "自助服务厅"
+    E_CHANNEL = "e_channel", "电子渠道"
+    SELF_SERVICE_TERMINAL = "self_service_terminal", "自助终端"
+    ACCOUNT_MANAGER = "account_manager", "客户经理"
+    EXCLUSIVE_STORE = "exclusive_store", "指定专营店"
+    AGENT_POINT = "agent_point", "特约代理点"
+    OUTBOUND_TEAM = "outbound_team", "外呼团队"
+
+
+SOCIAL_CHANNEL_TYPES = {ChannelType.EXCLUSIVE_STORE, ChannelType.AGENT_POINT}
+
+# 核心信息: changed only through the core-info change process.
+CORE_FIELDS = (
+    "name", "channel_type", "operator_company", "credit_code", "bank_name", "bank_account",
+    "org_unit", "address", "business_scope", "star_level",
+)
+# A change of these also needs province finance (省财务部).
+FINANCE_FIELDS = ("bank_name", "bank_account", "operator_company", "credit_code")
+
+
+class Channel(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PENDING = "pending", "审批中"
+        ACTIVE = "active", "正常"
+        SUSPENDED = "suspended", "暂停"
+        EXITING = "exiting", "退出中"
+        CLOSED = "closed", "已关闭"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING},
+        Status.PENDING: {Status.ACTIVE, Status.DRAFT},
+        Status.ACTIVE: {Status.SUSPENDED, Status.EXITING},
+        Status.SUSPENDED: {Status.ACTIVE, Status.EXITING},
+        Status.EXITING: {Status.CLOSED, Status.ACTIVE, Status.SUSPENDED},
+        Status.CLOSED: set(),
+    }
+
+    boss_code = models.CharField("BOSS渠道编码", max_length=20, unique=True, null=True, blank=True)
+    node_code = models.CharField("节点代码", max_length=40, unique=True)
+    name = models.CharField("渠道名称", max_length=100)
+    channel_type = models.CharField("渠道类型", max_length=32, choices=ChannelType.choices)
+    star_level = models.PositiveSmallIntegerField("星级", default=1,
+                                                  validators=[MinValueValidator(1), MaxValueValidator(5)])
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="归属单位", on_delete=models.PROTECT, related_name="channels")
+    address = models.CharField("地址", max_length=200)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    opening_hours = models.CharField("营业时间", max_length=64, blank=True)
+    floor_area = models.DecimalField("营业面积(平方米)", max_digits=9, decimal_places=2, null=True, blank=True,
+                                     validators=[MinValueValidator(0)])
+    staff_count = models.PositiveIntegerField("人员数量", null=True, blank=True)
+    operator_company = models.CharField("经营单位", max_length=100, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
+    legal_representative = models.CharField("法定代表人", max_length=32, blank=True)
+    contact_mobile = models.CharField("联系手机", max_length=11, validators=[validate_mobile])
+    bank_name = models.CharField("开户银行", max_length=100, blank=True)
+    bank_account = models.CharField("银行账号", max_length=34, blank=True)
+    deposit = models.DecimalField("保证金(元)", max_digits=12, decimal_places=2, default=0,
+                                  validators=[MinValueValidator(0, message="保证金不能为负数。")])
+    contract_number = models.CharField("合同编号", max_length=40, blank=True)
+    contract_start = models.DateField("合同开始日期", null=True, blank=True)
+    contract_end = models.DateField("合同结束日期", null=True, blank=True)
+    business_scope = models.CharField("经营范围", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(bases=[ActingPostRecord], excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "渠道"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["org_unit", "-id"]),
+            models.Index(fields=["status", "-id"]),
+            models.Index(fields=["channel_type", "-id"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_social(self) -> bool:
+        return self.channel_type in SOCIAL_CHANNEL_TYPES
+
+    def clean(self):
+        errors = {}
+        if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
+            errors["contract_end"] = "合同结束日期不能早于开始日期。"
+        if self.org_unit_id and self.node_code and not self.node_code.startswith(f"{self.org_unit.code}-"):
+            errors["node_code"] = f"节点代码应以归属单位编码“{self.org_unit.code}-”开头。"
+        if self.is_social:
+            for field in ("operator_company", "credit_code", "bank_name", "bank_account"):
+                if not getattr(self, field):
+                    errors[field] = "社会渠道必须填写此项。"
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,103 @@
+"""Who may see what: the one scoping selector every page, API view and export goes through."""
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import Http404
+from guardian.models import UserObjectPermission
+
+from .models import OrgUnit, Post, PostAssignment
+
+
+def assignments_of(user) -> list[PostAssignment]:
+    """The user's posts valid today, cached on the user object for the request."""
+    if not user or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_valid_assignments", None)
+    if cached is None:
+        cached = list(PostAssignment.objects.valid_on().filter(user=user).select_related("post", "org_unit"))
+        user._valid_assignments = cached
+    return cached
+
+
+def holds_post(user, post_code: str, unit: OrgUnit) -> bool:
+    return any(a.post.code == post_code and a.org_unit_id == unit.pk for a in assignments_of(user))
+
+
+def can_act(user) -> bool:
+    """Auditors and the like read everything and act on nothing."""
+    posts = assignments_of(user)
+    return user.is_authenticated and any(not a.post.read_only for a in posts)
+
+
+def scope_paths(user) -> list[str] | None:
+    """Paths of the subtrees the user sees; None means the whole tree."""
+    if user.is_superuser:
+        return None
+    return sorted({a.org_unit.path for a in assignments_of(user)})
+
+
+def scope_q(user, *unit_fields: str) -> Q:
+    paths = scope_paths(user)
+    if paths is None:
+        return Q()
+    q = Q(pk__in=[])
+    for field in unit_fields:
+        for path in paths:
+            q |= Q(**{f"{field}__path__startswith": path})
+    return q
+
+
+def _object_grants_q(user, model) -> Q:
+    """Per-object view grants (django-guardian), e.g. a delegate on one request."""
+    content_type = ContentType.objects.get_for_model(model)
+    granted = (
+        UserObjectPermission.objects.filter(
+            user_id=user.pk, content_type=content_type, permission__codename=f"view_{model._meta.model_name}"
+        )
+        .annotate(object_id=Cast("object_pk", BigIntegerField()))
+        .values("object_id")
+    )
+    return Q(pk__in=granted)
+
+
+def scoped(queryset: QuerySet, user, *unit_fields: str) -> QuerySet:
+    """Objects of `queryset` whose unit (any of `unit_fields`) lies in the user's subtrees."""
+    if not user or not user.is_authenticated:
+        return queryset.none()
+    unit_fields = unit_fields or ("org_unit",)
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(scope_q(user, *unit_fields) | _object_grants_q(user, queryset.model))
+
+
+def get_scoped_or_404(queryset: QuerySet, user, *unit_fields: str, **lookup):
+    try:
+        return scoped(queryset, user, *unit_fields).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("对象不存在或不在您的数据范围内。")
+
+
+def units_in_scope(user) -> QuerySet:
+    paths = scope_paths(user)
+    if paths is None:
+        return OrgUnit.objects.all()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(q)
+
+
+def nearest_holder_unit(unit: OrgUnit, post_code: str) -> OrgUnit | None:
+    """The unit itself or its nearest ancestor where someone validly holds the post."""
+    holders = (
+        PostAssignment.objects.valid_on()
+        .filter(post__code=post_code, org_unit__path__in=unit.ancestor_paths)
+        .select_related("org_unit")
+        .order_by("-org_unit__depth")
+    )
+    first = holders.first()
+    return first.org_unit if first else None
+
+
+def post_named(code: str) -> Post:
+    return Post.objects.get(code=code)

@@ -1,0 +1,68 @@
+"""Reads for processes and tasks; every query goes through the one scoping selector."""
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from governance.backends import post_permission
+from governance.selectors import assignments_of, scoped
+
+from .models import ApprovalProcess, CopyNotice
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def processes_for_user(*, user) -> QuerySet:
+    """Processes of the user's subtrees, including transfers into them (接收单位)."""
+    return scoped(ApprovalProcess.objects.all(), user, "org_unit", "target_unit").select_related(
+        "channel", "org_unit", "requester", "current_post", "current_unit")
+
+
+def _queue_q(user) -> Q:
+    """Tasks waiting for one of the user's (post, unit) pairs."""
+    q = Q(pk__in=[])
+    for a in assignments_of(user):
+        if not a.post.read_only:
+            q |= Q(owner_permission=post_permission(a.post.code), owner_permission_obj_pk=str(a.org_unit_id))
+    return q
+
+
+def tasks_of_user(*, user) -> QuerySet:
+    """Every human task that is or was the user's: assigned to them or queued for their post."""
+    return Task.objects.filter(flow_task_type="HUMAN").filter(Q(owner=user) | _queue_q(user))
+
+
+def inbox_for_user(*, user) -> QuerySet:
+    """待办: open tasks assigned to the user or claimable by their post in their scope."""
+    return (
+        tasks_of_user(user=user)
+        .filter(status__in=OPEN)
+        .filter(Q(owner=user) | Q(owner__isnull=True))
+        .order_by("-pk")
+    )
+
+
+def open_task_for_user(*, task_id, user) -> tuple[Task, ApprovalProcess]:
+    try:
+        task = tasks_of_user(user=user).get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404("任务不存在或不属于您。")
+    return task, ApprovalProcess.objects.select_related("channel", "current_post", "current_unit",
+                                                        "requester_post", "org_unit").get(pk=task.process_id)
+
+
+def processes_by_id(ids) -> dict[int, ApprovalProcess]:
+    qs = ApprovalProcess.objects.filter(pk__in=set(ids)).select_related("channel", "org_unit", "requester")
+    return {p.pk: p for p in qs}
+
+
+def requests_of_user(*, user) -> QuerySet:
+    """我的申请."""
+    return processes_for_user(user=user).filter(requester=user).order_by("-pk")
+
+
+def copies_for_user(*, user) -> QuerySet:
+    q = Q(pk__in=[])
+    for a in assignments_of(user):
+        q |= Q(post=a.post, org_unit=a.org_unit)
+    return CopyNotice.objects.filter(q).select_related("process", "post").order_by("-created")
