@@ -61,7 +61,10 @@ def channel_create(*, user, data: dict) -> Channel:
 
 def core_fields_editable(channel: Channel) -> bool:
     """Before approval (draft, or returned for revision) the whole record is the submitter's to fix."""
-    return channel.status == Channel.Status.DRAFT
+    if channel.status == Channel.Status.DRAFT:
+        return True
+    return channel.status == Channel.Status.PENDING and channel.processes.filter(
+        kind="onboarding", state="returned").exists()
 
 
 @transaction.atomic

@@ -66,3 +66,50 @@ def copies_for_user(*, user) -> QuerySet:
     for a in assignments_of(user):
         q |= Q(post=a.post, org_unit=a.org_unit)
     return CopyNotice.objects.filter(q).select_related("process", "post").order_by("-created")
+
+
+def change_rows(process: ApprovalProcess) -> list[dict]:
+    """Side-by-side diff of a core-info change, with readable values: field, label, old, new, changed."""
+    from governance.models import CORE_FIELDS, Channel, OrgUnit
+
+    if not process.changes:
+        return []
+    units = dict(OrgUnit.objects.values_list("pk", "name"))
+    rows = []
+    for field in CORE_FIELDS:
+        model_field = Channel._meta.get_field(field)
+        change = process.changes.get(field)
+        current = model_field.value_to_string(process.channel)
+        old, new = (change["old"], change["new"]) if change else (current, current)
+        rows.append({"field": field, "label": str(model_field.verbose_name), "changed": bool(change),
+                     "old": _readable(model_field, old, units), "new": _readable(model_field, new, units)})
+    return rows
+
+
+def _readable(model_field, value, units):
+    if model_field.name == "org_unit":
+        return units.get(int(value), value) if value else ""
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    return value
+
+
+def step_rows(process: ApprovalProcess) -> list[dict]:
+    """The plan as a list for display: title, post, state (done / current / waiting)."""
+    from governance.models import Post
+
+    from .routes import step_title
+
+    names = dict(Post.objects.values_list("code", "name"))
+    rows = []
+    for i, step in enumerate(process.plan):
+        if process.state in (ApprovalProcess.State.COMPLETED, ApprovalProcess.State.APPROVED,
+                             ApprovalProcess.State.SCHEDULED) or i < process.step_index:
+            state = "done"
+        elif i == process.step_index and process.is_open:
+            state = "current"
+        else:
+            state = "waiting"
+        rows.append({"title": step_title(step, names), "post": names.get(step["post"], step["post"]),
+                     "action": step["action"], "state": state})
+    return rows

@@ -79,7 +79,8 @@ def _begin(kind, *, user, channel, plan, route, assignment, **fields) -> Approva
 
 def _submit_event(process, user, assignment, comment):
     event_record(process=process, action=ProcessEvent.Action.SUBMIT, actor=user,
-                 post=assignment.post.name if assignment else "系统管理员", unit=process.org_unit, comment=comment)
+                 post=assignment.post.name if assignment else "系统管理员",
+                 unit=assignment.org_unit if assignment else process.org_unit, comment=comment)
 
 
 @transaction.atomic
@@ -397,3 +398,23 @@ def process_get_or_404(*, user, pk) -> ApprovalProcess:
         return processes_for_user(user=user).get(pk=pk)
     except (ApprovalProcess.DoesNotExist, ValueError):
         raise Http404("流程不存在或不在您的数据范围内。")
+
+
+def task_claim(*, task_id, user):
+    """签收: take a queued task so colleagues in the same post see it is being handled."""
+    task, process = open_task_for_user(task_id=task_id, user=user)
+    if task.status != STATUS.NEW or task.owner_id:
+        raise Conflict("该任务已被签收或已处理。")
+    if not can_act(user) and not user.is_superuser:
+        raise NotAllowed("您的岗位为只读岗位,不能签收任务。")
+    try:
+        with transaction.atomic(), task.activation() as activation:
+            if activation.task.status != STATUS.NEW:
+                raise Conflict("该任务已被签收或已处理。")
+            activation.assign(user)
+            event_record(process=activation.process, action=ProcessEvent.Action.CLAIM, actor=user,
+                         post=process.current_post.name if process.current_post_id else "",
+                         unit=process.current_unit, task=activation.task)
+    except (FlowLockFailed, TransitionNotAllowed):
+        raise Conflict("该任务正在被他人处理,请刷新后查看。")
+    return activation.task

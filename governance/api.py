@@ -1,0 +1,108 @@
+"""API for the caller and the channel registry: thin views over selectors and services."""
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Channel, OrgUnit
+from .selectors import assignments_of, get_scoped_or_404, scoped
+from .services import channel_create, channel_update
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name", "tier"]
+
+
+class MeView(APIView):
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        username = serializers.CharField()
+        name = serializers.CharField()
+        is_superuser = serializers.BooleanField()
+        org_unit = UnitSerializer(allow_null=True)
+        posts = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(responses=OutputSerializer, summary="当前用户、所属单位与岗位")
+    def get(self, request):
+        user = request.user
+        held = assignments_of(user)
+        return Response(self.OutputSerializer({
+            "id": user.pk, "username": user.username, "name": user.get_full_name() or user.username,
+            "is_superuser": user.is_superuser, "org_unit": held[0].org_unit if held else None,
+            "posts": [{"code": a.post.code, "name": a.post.name, "org_unit": UnitSerializer(a.org_unit).data,
+                       "valid_from": a.valid_from, "valid_to": a.valid_to} for a in held],
+        }).data)
+
+
+class TokenView(ObtainAuthToken):
+    """POST {username, password} → {token}; send it as `Authorization: Token <token>`."""
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), label="归属单位")
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+    channel_type_display = serializers.CharField(source="get_channel_type_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Channel
+        exclude = ["created_by"]
+        read_only_fields = ["id", "boss_code", "status", "created_at", "updated_at"]
+        # uniqueness is checked by the model's full_clean in the service, with its own messages
+        validators = []
+        extra_kwargs = {"node_code": {"validators": []}}
+
+
+class ChannelDetailSerializer(ChannelSerializer):
+    history = serializers.SerializerMethodField()
+
+    def get_history(self, channel) -> list[dict]:
+        rows = []
+        records = list(channel.history.select_related("history_user").order_by("history_date", "history_id"))
+        for prev, record in zip([None] + records, records):
+            changes = record.diff_against(prev).changes if prev else []
+            rows.append({
+                "at": record.history_date, "user": record.history_user.username if record.history_user else None,
+                "post": record.acting_post, "reason": record.history_change_reason or "",
+                "changes": [{"field": c.field, "old": str(c.old), "new": str(c.new)} for c in changes],
+            })
+        return rows
+
+
+class ChannelFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键字")
+
+    class Meta:
+        model = Channel
+        fields = ["status", "channel_type", "org_unit", "star_level"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(node_code__icontains=value) | Q(boss_code__iexact=value))
+
+
+class ChannelListView(generics.ListCreateAPIView):
+    serializer_class = ChannelSerializer
+    filterset_class = ChannelFilter
+
+    def get_queryset(self):
+        return scoped(Channel.objects.select_related("org_unit"), self.request.user).order_by("-id")
+
+    def perform_create(self, serializer):
+        serializer.instance = channel_create(user=self.request.user, data=serializer.validated_data)
+
+
+class ChannelDetailView(generics.RetrieveUpdateAPIView):
+    serializer_class = ChannelDetailSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return get_scoped_or_404(Channel.objects.select_related("org_unit"), self.request.user, pk=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        serializer.instance = channel_update(channel=serializer.instance, user=self.request.user,
+                                             data=serializer.validated_data)

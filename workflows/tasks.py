@@ -1,0 +1,9 @@
+"""Celery tasks of the workflows app."""
+from celery import shared_task
+from viewflow.workflow import timers
+
+
+@shared_task(name="workflows.tasks.fire_due_timers")
+def fire_due_timers() -> int:
+    """Beat runs this every minute: due change requests take effect (Viewflow timers)."""
+    return timers.fire_due_timers()
