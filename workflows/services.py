@@ -197,8 +197,15 @@ def process_route_next(*, process: ApprovalProcess) -> None:
             process.state = ApprovalProcess.State.CLOSING
     else:
         process.current_post = process.current_unit = None
-        process.state = ApprovalProcess.State.APPROVED
+        process.state = _approved_state(process)
     process.save()
+
+
+def _approved_state(process) -> str:
+    """A change dated in the future waits for its date (待生效); everything else proceeds at once."""
+    if process.kind == ProcessKind.CHANGE and process.effective_date > timezone.localdate():
+        return ApprovalProcess.State.SCHEDULED
+    return ApprovalProcess.State.APPROVED
 
 
 def onboarding_complete(*, process: ApprovalProcess) -> None:
