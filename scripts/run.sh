@@ -10,5 +10,14 @@ bash scripts/setup.sh
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py collectstatic --noinput -v 0
 
+# Timers (a change that takes effect on a later date): Celery beat with a broker,
+# otherwise a small in-process loop over Viewflow's timer dispatcher.
+if [[ -n "${CELERY_BROKER_URL:-}" ]]; then
+    .venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 &
+else
+    ( while sleep 60; do .venv/bin/python manage.py workflow_timers >/dev/null 2>&1 || true; done ) &
+fi
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT INT TERM
+
 echo "[run] serving on http://127.0.0.1:8000 (password for demo users: demo-pass-2026)"
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000 --noreload
+.venv/bin/python manage.py runserver 127.0.0.1:8000 --noreload
