@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,3 +33,24 @@ class ChannelAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
     list_filter = ("status", "channel_type")
     search_fields = ("name", "node_code", "boss_code")
     readonly_fields = [f for f in ("status", "boss_code", "created_by")]
+
+
+class PostAssignmentInline(admin.TabularInline):
+    model = PostAssignment
+    extra = 1
+    autocomplete_fields = ("org_unit",)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithPostsAdmin(UserAdmin):
+    """Users are managed with their posts (任职) on the same page."""
+
+    inlines = [PostAssignmentInline]
+    list_display = ("username", "first_name", "is_active", "is_superuser")
+
+
+admin.site.site_header = admin.site.site_title = "渠道审批系统管理"
+admin.site.index_title = "系统管理"

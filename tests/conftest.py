@@ -1,0 +1,40 @@
+"""Fixtures shared by every test: the demo world, users by name, API clients with tokens."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+PASSWORD = "demo-pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def user(demo):
+    return lambda username: get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def api(demo):
+    """api("zz_manager") → an APIClient authenticated with that user's token."""
+
+    def make(username):
+        client = APIClient()
+        response = client.post("/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+        return client
+
+    return make
+
+
+def login(client, username):
+    assert client.login(username=username, password=PASSWORD)
+    return client
