@@ -200,7 +200,8 @@ class Channel(models.Model):
         errors = {}
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             errors["contract_end"] = "合同结束日期不能早于开始日期。"
-        if self.org_unit_id and self.node_code and not self.node_code.startswith(f"{self.org_unit.code}-"):
+        entering = self.status == self.Status.DRAFT  # the node code is chosen at entry; a transfer keeps it
+        if entering and self.org_unit_id and self.node_code and not self.node_code.startswith(f"{self.org_unit.code}-"):
             errors["node_code"] = f"节点代码应以归属单位编码“{self.org_unit.code}-”开头。"
         if self.is_social:
             for field in ("operator_company", "credit_code", "bank_name", "bank_account"):

@@ -120,14 +120,14 @@ def _coerce_changes(channel: Channel, raw: dict) -> tuple[dict, Channel]:
                 value = OrgUnit.objects.get(pk=value) if str(value).isdigit() else OrgUnit.objects.get(code=value)
             else:
                 value = model_field.clean(value, candidate)
-        except (ValidationError, OrgUnit.DoesNotExist, ValueError) as exc:
+        except (ValidationError, OrgUnit.DoesNotExist, ValueError, TypeError) as exc:
             errors[field] = getattr(exc, "messages", None) or ["单位不存在。"]
             continue
         setattr(candidate, field, value)
     if errors:
         raise ValidationError(errors)
     try:
-        candidate.full_clean(exclude=["node_code"])
+        candidate.full_clean()
     except ValidationError as exc:
         raise ValidationError({f: m for f, m in exc.message_dict.items() if f in raw or f == "__all__"} or exc)
     diff = {}
