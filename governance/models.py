@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -34,10 +34,29 @@ class OrgUnit(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path_before_save() or "\0"):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+
+    def path_before_save(self) -> str | None:
+        return OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
+
+    @transaction.atomic
     def save(self, *args, **kwargs):
+        old_path = self.path_before_save()
         self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
         self.depth = self.path.count("/") - 1
         super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._move_subtree(old_path)
+
+    def _move_subtree(self, old_path: str):
+        """A unit moved or recoded: its descendants' paths follow it."""
+        moved = list(OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+        for unit in moved:
+            unit.path = self.path + unit.path[len(old_path):]
+            unit.depth = unit.path.count("/") - 1
+        OrgUnit.objects.bulk_update(moved, ["path", "depth"])
 
     @property
     def ancestor_paths(self) -> list[str]:

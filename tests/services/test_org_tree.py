@@ -49,3 +49,20 @@ def test_object_grant_shows_one_channel_outside_scope(demo, user):
     visible = scoped(Channel.objects.all(), ly)
     assert visible.filter(pk=zz_channel.pk).exists()
     assert visible.filter(org_unit__code__startswith="ZZ").count() == 1
+
+
+def test_moving_a_unit_moves_its_subtree(demo):
+    county = OrgUnit.objects.get(code="ZZ-JS")
+    OrgUnit.objects.create(code="ZZ-JS-C1", name="金水营服中心", tier="centre", parent=county)
+    county.parent = OrgUnit.objects.get(code="LY")
+    county.save()
+    assert OrgUnit.objects.get(code="ZZ-JS-C1").path == "HA/LY/ZZ-JS/ZZ-JS-C1/"
+
+
+def test_a_unit_cannot_move_under_itself(demo):
+    from django.core.exceptions import ValidationError
+
+    zz = OrgUnit.objects.get(code="ZZ")
+    zz.parent = OrgUnit.objects.get(code="ZZ-JS")
+    with pytest.raises(ValidationError):
+        zz.full_clean()
