@@ -43,12 +43,17 @@ def onboarding_plan(route: Route, channel: Channel) -> list[dict]:
 
 def change_plan(route: Route, channel: Channel, changed: set[str], target_unit: OrgUnit | None) -> list[dict]:
     plan = _route_steps(route, channel.org_unit)
-    if target_unit is not None:
+    if target_unit is not None and _signs_separately(channel.org_unit, target_unit):
         at = max((i for i, s in enumerate(plan) if s["post"] == posts.BRANCH_LEADER), default=len(plan) - 1) + 1
         plan.insert(at, _step(posts.BRANCH_LEADER, target_unit, APPROVE, label="接收单位会签"))
     if changed & set(FINANCE_FIELDS):
         plan.append(_step(posts.PROVINCE_FINANCE, channel.org_unit, APPROVE))
     return plan
+
+
+def _signs_separately(source: OrgUnit, target: OrgUnit) -> bool:
+    """A transfer within one leader's area needs no second signature from the same queue."""
+    return nearest_holder_unit(source, posts.BRANCH_LEADER) != nearest_holder_unit(target, posts.BRANCH_LEADER)
 
 
 def exit_plan(route: Route, channel: Channel) -> list[dict]:
