@@ -8,8 +8,9 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- 1. Debian packages ------------------------------------------------------
 # fonts-noto-cjk: Chinese glyphs in WeasyPrint PDFs; libpango*: WeasyPrint;
-# gettext: compilemessages; chromium: Playwright browser tests (/usr/bin/chromium).
-APT_PACKAGES=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 gettext chromium)
+# gettext: compilemessages; chromium: Playwright browser tests (/usr/bin/chromium);
+# poppler-utils: pdftotext/pdffonts in the approval-form tests.
+APT_PACKAGES=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 gettext chromium poppler-utils)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then

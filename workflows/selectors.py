@@ -108,6 +108,9 @@ def step_rows(process: ApprovalProcess) -> list[dict]:
             state = "done"
         elif i == process.step_index and process.is_open:
             state = "current"
+        elif i == process.step_index and process.state in (ApprovalProcess.State.REJECTED,
+                                                           ApprovalProcess.State.WITHDRAWN):
+            state = "stopped"
         else:
             state = "waiting"
         rows.append({"title": step_title(step, names), "post": names.get(step["post"], step["post"]),

@@ -224,7 +224,8 @@ def change_apply(*, process: ApprovalProcess) -> None:
                          else model_field.to_python(change["new"]))
     channel_apply_changes(channel=channel, changes=values, user=_system_actor(process), post_name="系统",
                           reason=f"核心信息变更生效({process.number})")
-    _finish(process, ProcessEvent.Action.APPLY, f"变更于{timezone.localdate():%Y-%m-%d}生效。")
+    _finish(process, ProcessEvent.Action.APPLY,
+            f"生效日期 {process.effective_date:%Y-%m-%d},于 {timezone.localdate():%Y-%m-%d} 执行变更。")
 
 
 def exit_complete(*, process: ApprovalProcess) -> None:
@@ -237,6 +238,9 @@ def _finish(process, action, comment):
     process.state = ApprovalProcess.State.COMPLETED
     process.save()
     event_record(process=process, action=action, comment=comment, step="系统")
+    from reports.services import document_archive_enqueue
+
+    transaction.on_commit(lambda: document_archive_enqueue(process_id=process.pk), robust=True)
 
 
 # ---------------------------------------------------------------- acting on tasks
@@ -346,8 +350,10 @@ def _resubmit(process, task, user, comment):
     process.state = ApprovalProcess.State.IN_REVIEW
     process.last_decision = "resubmit"
     process.save()
+    submitted = process.events.filter(action=ProcessEvent.Action.SUBMIT).select_related("org_unit").first()
     event_record(process=process, action=ProcessEvent.Action.RESUBMIT, actor=user,
-                 post=process.requester_post.name if process.requester_post_id else "", unit=process.org_unit,
+                 post=process.requester_post.name if process.requester_post_id else "",
+                 unit=submitted.org_unit if submitted else process.org_unit,
                  comment=comment, task=task, step="修改后重新提交")
 
 

@@ -4,5 +4,13 @@ from . import views
 
 app_name = "workflows"
 urlpatterns = [
-    path("tasks/<int:task_id>/", views.task_redirect, name="task"),
+    path("", views.inbox, name="inbox"),
+    path("requests/", views.my_requests, name="requests"),
+    path("tasks/<id:task_id>/", views.task_detail, name="task"),
+    path("tasks/<id:task_id>/claim/", views.task_claim_view, name="task_claim"),
+    path("processes/<id:pk>/", views.process_detail, name="process_detail"),
+    path("processes/<id:pk>/withdraw/", views.process_withdraw_view, name="process_withdraw"),
+    path("processes/<id:pk>/chart.svg", views.process_chart, name="process_chart"),
+    path("flows/", views.flow_list, name="flows"),
+    path("flows/<str:kind>/chart.svg", views.flow_chart, name="flow_chart"),
 ]

@@ -1,0 +1,177 @@
+"""Page forms for the channel registry. They shape and clean input; the rules live in `services`."""
+import django_filters
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import CORE_FIELDS, Channel, ChannelType, OrgUnit
+from .selectors import units_in_scope
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NODE_CODE_HELP = "以归属单位编码开头,如 ZZ-JS-0003"
+CORE_FIELDS_NOTE = "核心信息请通过核心信息变更流程修改"
+
+# Every attribute of DOMAIN.md a person enters; BOSS code, status and audit columns are the system's.
+CHANNEL_FORM_FIELDS = [
+    "node_code", "name", "channel_type", "star_level", "org_unit", "address", "longitude", "latitude",
+    "opening_hours", "floor_area", "staff_count", "operator_company", "credit_code", "legal_representative",
+    "contact_mobile", "bank_name", "bank_account", "deposit", "contract_number", "contract_start",
+    "contract_end", "business_scope",
+]
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field messages on their fields, the rest on top."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in exc.message_dict.items():
+        field = form.fields.get(name)
+        if field is not None and not field.disabled:
+            for message in messages:
+                form.add_error(name, message)
+        else:
+            prefix = f"{field.label}:" if field is not None else ""
+            for message in messages:
+                form.add_error(None, prefix + message)
+
+
+def _unit_choices(user):
+    return units_in_scope(user).exclude(tier=OrgUnit.Tier.PROVINCE)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确,请重新输入(区分大小写)。",
+        "inactive": "该账号已停用,请联系系统管理员。",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        self.fields["username"].error_messages["required"] = "请填写用户名。"
+        self.fields["password"].error_messages["required"] = "请填写密码。"
+
+
+class ChannelForm(forms.ModelForm):
+    """New channel (all fields) and direct edit (non-core fields once the channel left draft)."""
+
+    class Meta:
+        model = Channel
+        fields = CHANNEL_FORM_FIELDS
+        widgets = {
+            "contract_start": DATE_INPUT,
+            "contract_end": DATE_INPUT,
+            "address": forms.TextInput(attrs={"size": 60}),
+            "business_scope": forms.TextInput(attrs={"size": 60}),
+        }
+        help_texts = {"node_code": NODE_CODE_HELP}
+
+    def __init__(self, *args, user, lock_core=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = _unit_choices(user)
+        self.fields["org_unit"].empty_label = "请选择"
+        self.fields["channel_type"].choices = [("", "请选择"), *ChannelType.choices]
+        self.lock_core = lock_core
+        if lock_core:
+            for name in CORE_FIELDS:
+                field = self.fields[name]
+                field.disabled = True
+                field.help_text = CORE_FIELDS_NOTE
+            # A unit outside the user's choices must still show as the current value.
+            self.fields["org_unit"].queryset = OrgUnit.objects.filter(
+                Q(pk__in=_unit_choices(user).values("pk")) | Q(pk=self.instance.org_unit_id))
+
+    def changed_values(self) -> dict:
+        """Only the fields the user actually changed (disabled core fields never are)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if not self.fields[name].disabled}
+
+
+class ChannelChangeForm(forms.Form):
+    """核心信息变更: the core fields prefilled with today's values, an effective date and a note."""
+
+    effective_date = forms.DateField(label="生效日期", widget=DATE_INPUT,
+                                     help_text="今天或更早:审批通过即生效;晚于今天:到期生效。")
+    comment = forms.CharField(label="变更说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, channel: Channel, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("effective_date", timezone.localdate())
+        for name in CORE_FIELDS:
+            value = getattr(channel, "org_unit_id" if name == "org_unit" else name)
+            kwargs["initial"].setdefault(name, value)
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+        core = {}
+        for name in CORE_FIELDS:
+            model_field = Channel._meta.get_field(name)
+            if name == "org_unit":
+                # A transfer may go to another city (its leader co-signs), never to the province itself.
+                field = forms.ModelChoiceField(label=model_field.verbose_name, empty_label=None,
+                                               queryset=OrgUnit.objects.exclude(tier=OrgUnit.Tier.PROVINCE))
+            else:
+                field = model_field.formfield()
+            if name in ("address", "business_scope", "name", "operator_company"):
+                field.widget.attrs["size"] = 60
+            core[name] = field
+        self.fields = {**core, **self.fields}
+
+    def changes(self) -> dict:
+        """Fields whose value differs from the channel's: strings, or the unit's pk."""
+        result = {}
+        for name in CORE_FIELDS:
+            value = self.cleaned_data.get(name)
+            if name == "org_unit":
+                if value is not None and value.pk != self.channel.org_unit_id:
+                    result[name] = value.pk
+                continue
+            current = getattr(self.channel, name)
+            if value is None:
+                value = ""
+            if str(value) != str(current if current is not None else ""):
+                result[name] = str(value)
+        return result
+
+
+class ChannelExitForm(forms.Form):
+    reason = forms.ChoiceField(label="退出原因", choices=())
+    comment = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from workflows.models import ExitReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "请选择")] + list(ExitReason.choices)
+
+
+class SubmitForm(forms.Form):
+    comment = forms.CharField(label="提交说明", required=False, max_length=2000)
+
+
+class ChannelFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键字", method="search",
+                                  widget=forms.TextInput(attrs={"placeholder": "名称 / 节点代码 / BOSS编码",
+                                                                             "style": "width: 240px"}))
+    status = django_filters.ChoiceFilter(label="状态", choices=Channel.Status.choices, empty_label="全部")
+    channel_type = django_filters.ChoiceFilter(label="类型", choices=ChannelType.choices, empty_label="全部")
+    org_unit = django_filters.ModelChoiceFilter(label="归属单位", method="in_unit", empty_label="全部",
+                                                queryset=lambda request: units_in_scope(request.user))
+
+    class Meta:
+        model = Channel
+        fields = ["q", "status", "channel_type", "org_unit"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(node_code__icontains=value)
+                               | Q(boss_code__icontains=value))
+
+    def in_unit(self, queryset, name, unit):
+        """A unit and everything under it."""
+        return queryset.filter(org_unit__path__startswith=unit.path)

@@ -1,0 +1,11 @@
+"""Celery tasks of the reports app."""
+from celery import shared_task
+
+
+@shared_task(name="reports.tasks.archive_approval_form")
+def archive_approval_form(process_id: int) -> int | None:
+    """Render the approval form of a completed process and store it (idempotent)."""
+    from .services import document_archive
+
+    archive = document_archive(process_id=process_id)
+    return archive.pk if archive else None
