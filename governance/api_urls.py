@@ -6,5 +6,5 @@ urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("channels/", api.ChannelListView.as_view(), name="api-channels"),
-    path("channels/<int:pk>/", api.ChannelDetailView.as_view(), name="api-channel"),
+    path("channels/<id:pk>/", api.ChannelDetailView.as_view(), name="api-channel"),
 ]

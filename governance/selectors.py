@@ -73,7 +73,7 @@ def scoped(queryset: QuerySet, user, *unit_fields: str) -> QuerySet:
 def get_scoped_or_404(queryset: QuerySet, user, *unit_fields: str, **lookup):
     try:
         return scoped(queryset, user, *unit_fields).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("对象不存在或不在您的数据范围内。")
 
 

@@ -81,6 +81,11 @@ def channel_update(*, channel: Channel, user, data: dict, reason: str = "") -> C
             raise ValidationError(errors)
     if "org_unit" in changed:
         _check_unit_in_scope(user, changed["org_unit"])
+    if {"node_code", "org_unit"} & set(changed):
+        # the model checks the prefix only at entry (a transfer keeps its code); a new code must still fit
+        unit, node_code = changed.get("org_unit", channel.org_unit), changed.get("node_code", channel.node_code)
+        if not node_code.startswith(f"{unit.code}-"):
+            raise ValidationError({"node_code": f"节点代码应以归属单位编码“{unit.code}-”开头。"})
     if not changed:
         return channel
     for field, value in changed.items():

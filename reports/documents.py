@@ -23,7 +23,7 @@ ONBOARDING_FIELDS = (
     "floor_area", "staff_count", "contact_mobile", "operator_company", "credit_code", "legal_representative",
     "bank_name", "bank_account", "deposit", "contract_number", "contract_start", "contract_end", "business_scope",
 )
-STEP_STATES = {"done": "已完成", "current": "办理中", "waiting": "未开始"}
+STEP_STATES = {"done": "已完成", "current": "办理中", "returned": "待重新提交", "waiting": "未开始"}
 STOPPED_AT = {State.REJECTED: "已驳回", State.WITHDRAWN: "已撤回"}
 # Label across every page of a form that is not (or not successfully) finished.
 WATERMARKS = {State.IN_REVIEW: "审批中", State.RETURNED: "草稿", State.APPROVED: "审批中",

@@ -62,19 +62,19 @@ class ApprovalLoop:
     process_class = ApprovalProcess
     lock_impl = select_for_update_lock
 
-    start = flow.StartHandle(this.start_process).Next(this.route)
-    route = flow.Function(this.route_next_step).Next(this.has_step)
-    has_step = flow.If(has_open_step).Then(this.review).Else(this.finish)
+    start = flow.StartHandle(this.start_process).Annotation(title="提交申请").Next(this.route)
+    route = flow.Function(this.route_next_step).Annotation(title="按路由确定下一环节").Next(this.has_step)
+    has_step = flow.If(has_open_step).Annotation(title="还有待办环节?").Then(this.review).Else(this.finish)
     review = (
         flow.View(task_redirect)
         .Annotation(title="审批")
         .Permission(queue_permission, obj=queue_unit)
         .Next(this.decide)
     )
-    decide = flow.Switch().Case(this.revise, was_returned).Case(this.rejected, was_rejected).Default(this.route)
+    decide = flow.Switch().Annotation(title="审批结果").Case(this.revise, was_returned).Case(this.rejected, was_rejected).Default(this.route)
     revise = flow.View(task_redirect).Annotation(title="修改后重新提交").Assign(requester).Next(this.route)
-    rejected = flow.End()
-    end = flow.End()
+    rejected = flow.End().Annotation(title="已驳回")
+    end = flow.End().Annotation(title="办结")
 
     def start_process(self, activation, **fields):
         for name, value in fields.items():
@@ -93,7 +93,7 @@ class OnboardingFlow(ApprovalLoop, Flow):
     (报批) or is copied (报备); the city support centre assigns the BOSS code; the channel is active.
     """
 
-    finish = flow.Function(this.activate_channel).Next(this.end)
+    finish = flow.Function(this.activate_channel).Annotation(title="渠道生效").Next(this.end)
 
     def activate_channel(self, activation):
         services.onboarding_complete(process=_process(activation.process))
@@ -106,9 +106,9 @@ class ChangeFlow(ApprovalLoop, Flow):
     a transfer adds the receiving unit; the change applies on its effective date.
     """
 
-    finish = flow.If(change_is_due).Then(this.apply).Else(this.wait)
-    wait = flow.Timer(change_due_at).Next(this.apply)
-    apply = flow.Function(this.apply_change).Next(this.end)
+    finish = flow.If(change_is_due).Annotation(title="已到生效日期?").Then(this.apply).Else(this.wait)
+    wait = flow.Timer(change_due_at).Annotation(title="等待生效日期").Next(this.apply)
+    apply = flow.Function(this.apply_change).Annotation(title="变更生效").Next(this.end)
 
     def apply_change(self, activation):
         services.change_apply(process=_process(activation.process))
@@ -121,7 +121,7 @@ class ExitFlow(ApprovalLoop, Flow):
     post (commission settled, deposit refunded, terminals returned, BOSS code closed).
     """
 
-    finish = flow.Function(this.close_channel).Next(this.end)
+    finish = flow.Function(this.close_channel).Annotation(title="关闭渠道").Next(this.end)
 
     def close_channel(self, activation):
         services.exit_complete(process=_process(activation.process))

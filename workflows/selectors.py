@@ -52,7 +52,8 @@ def open_task_for_user(*, task_id, user) -> tuple[Task, ApprovalProcess]:
 
 
 def processes_by_id(ids) -> dict[int, ApprovalProcess]:
-    qs = ApprovalProcess.objects.filter(pk__in=set(ids)).select_related("channel", "org_unit", "requester")
+    qs = ApprovalProcess.objects.filter(pk__in=set(ids)).select_related(
+        "channel", "org_unit", "requester", "current_post")
     return {p.pk: p for p in qs}
 
 
@@ -106,6 +107,8 @@ def step_rows(process: ApprovalProcess) -> list[dict]:
         if process.state in (ApprovalProcess.State.COMPLETED, ApprovalProcess.State.APPROVED,
                              ApprovalProcess.State.SCHEDULED) or i < process.step_index:
             state = "done"
+        elif i == process.step_index and process.state == ApprovalProcess.State.RETURNED:
+            state = "returned"
         elif i == process.step_index and process.is_open:
             state = "current"
         elif i == process.step_index and process.state in (ApprovalProcess.State.REJECTED,

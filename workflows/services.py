@@ -115,6 +115,9 @@ def _coerce_changes(channel: Channel, raw: dict) -> tuple[dict, Channel]:
     errors = {}
     for field, value in raw.items():
         model_field = Channel._meta.get_field(field)
+        if isinstance(value, (dict, list)):
+            errors[field] = ["应填写单个值。"]
+            continue
         try:
             if field == "org_unit":
                 value = OrgUnit.objects.get(pk=value) if str(value).isdigit() else OrgUnit.objects.get(code=value)
@@ -368,18 +371,14 @@ def _revert_channel(process, user, post_name, reason):
 
 # ---------------------------------------------------------------- withdrawing
 
-DECISIONS = (ProcessEvent.Action.APPROVE, ProcessEvent.Action.REJECT, ProcessEvent.Action.RETURN,
-             ProcessEvent.Action.ASSIGN_CODE, ProcessEvent.Action.CHECK)
-
-
 def can_withdraw(process: ApprovalProcess, user) -> bool:
-    if process.requester_id != user.pk or process.state not in (ApprovalProcess.State.IN_REVIEW,
-                                                                ApprovalProcess.State.RETURNED):
+    """Only the requester, and only while nobody has decided since the (re)submission: no queries needed."""
+    if process.requester_id != user.pk:
         return False
     if process.state == ApprovalProcess.State.RETURNED:
         return True
-    last_submit = process.events.filter(action__in=["submit", "resubmit"]).order_by("-at", "-id").first()
-    return not process.events.filter(action__in=DECISIONS, id__gt=last_submit.id).exists()
+    first_decision = next((i for i, s in enumerate(process.plan) if s["action"] != routes.COPY), len(process.plan))
+    return process.state == ApprovalProcess.State.IN_REVIEW and process.step_index <= first_decision
 
 
 @transaction.atomic
@@ -409,7 +408,7 @@ def process_get_or_404(*, user, pk) -> ApprovalProcess:
 
     try:
         return processes_for_user(user=user).get(pk=pk)
-    except (ApprovalProcess.DoesNotExist, ValueError):
+    except (ApprovalProcess.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("流程不存在或不在您的数据范围内。")
 
 
