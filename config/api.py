@@ -8,10 +8,25 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from governance.errors import Conflict, NotAllowed
 
+from .paging import COUNT_CAP, CappedPaginator
+
 
 class Pagination(PageNumberPagination):
+    """`count` is exact up to COUNT_CAP rows; beyond that it is the cap and `count_capped` is true."""
+
+    django_paginator_class = CappedPaginator
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.count == COUNT_CAP and self.page.paginator.count_capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {"type": "boolean"}
+        return schema
 
 
 def _errors_from_django(exc: DjangoValidationError) -> dict:

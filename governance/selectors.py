@@ -1,7 +1,6 @@
 """Who may see what: the one scoping selector every page, API view and export goes through."""
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
@@ -36,28 +35,42 @@ def scope_paths(user) -> list[str] | None:
     return sorted({a.org_unit.path for a in assignments_of(user)})
 
 
-def scope_q(user, *unit_fields: str) -> Q:
+def scope_unit_ids(user) -> list[int] | None:
+    """Ids of the units the user sees (one small query, cached per request); None means every unit."""
+    cached = getattr(user, "_scope_unit_ids", False)
+    if cached is not False:
+        return cached
     paths = scope_paths(user)
-    if paths is None:
+    if paths is None or (any(p.count("/") == 1 for p in paths) and OrgUnit.objects.filter(parent=None).count() == 1):
+        ids = None
+    else:
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(path__startswith=path)
+        ids = list(OrgUnit.objects.filter(q).values_list("pk", flat=True))
+    user._scope_unit_ids = ids
+    return ids
+
+
+def scope_q(user, *unit_fields: str) -> Q:
+    """Filters by unit ids, not by a join on paths, so the planner can use each unit-field index."""
+    ids = scope_unit_ids(user)
+    if ids is None:
         return Q()
     q = Q(pk__in=[])
     for field in unit_fields:
-        for path in paths:
-            q |= Q(**{f"{field}__path__startswith": path})
+        q |= Q(**{f"{field}_id__in": ids})
     return q
 
 
-def _object_grants_q(user, model) -> Q:
+def _granted_ids(user, model) -> list[int]:
     """Per-object view grants (django-guardian), e.g. a delegate on one request."""
     content_type = ContentType.objects.get_for_model(model)
-    granted = (
-        UserObjectPermission.objects.filter(
+    return [
+        int(pk) for pk in UserObjectPermission.objects.filter(
             user_id=user.pk, content_type=content_type, permission__codename=f"view_{model._meta.model_name}"
-        )
-        .annotate(object_id=Cast("object_pk", BigIntegerField()))
-        .values("object_id")
-    )
-    return Q(pk__in=granted)
+        ).values_list("object_pk", flat=True)
+    ]
 
 
 def scoped(queryset: QuerySet, user, *unit_fields: str) -> QuerySet:
@@ -65,9 +78,11 @@ def scoped(queryset: QuerySet, user, *unit_fields: str) -> QuerySet:
     if not user or not user.is_authenticated:
         return queryset.none()
     unit_fields = unit_fields or ("org_unit",)
-    if user.is_superuser:
+    q = scope_q(user, *unit_fields)
+    if not q:
         return queryset
-    return queryset.filter(scope_q(user, *unit_fields) | _object_grants_q(user, queryset.model))
+    granted = _granted_ids(user, queryset.model)
+    return queryset.filter(q | Q(pk__in=granted) if granted else q)
 
 
 def get_scoped_or_404(queryset: QuerySet, user, *unit_fields: str, **lookup):

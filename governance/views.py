@@ -4,7 +4,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Paginator
+from config.paging import CappedPaginator as Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils import timezone

@@ -52,8 +52,12 @@ def open_task_for_user(*, task_id, user) -> tuple[Task, ApprovalProcess]:
 
 
 def processes_by_id(ids) -> dict[int, ApprovalProcess]:
-    qs = ApprovalProcess.objects.filter(pk__in=set(ids)).select_related(
-        "channel", "org_unit", "requester", "current_post")
+    qs = (
+        ApprovalProcess.objects.filter(pk__in=set(ids))
+        .select_related("channel", "current_post")
+        .only("number", "kind", "state", "plan", "step_index", "channel__name", "current_post__code",
+              "current_post__name")
+    )
     return {p.pk: p for p in qs}
 
 
