@@ -1,5 +1,6 @@
 """API plumbing shared by every app: pagination and the one error shape {"detail", "errors"}."""
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -8,7 +9,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from governance.errors import Conflict, NotAllowed
 
-from .paging import COUNT_CAP, CappedPaginator
+from .paging import CappedPaginator
 
 
 class Pagination(PageNumberPagination):
@@ -20,7 +21,7 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        response.data["count_capped"] = self.page.paginator.count == COUNT_CAP and self.page.paginator.count_capped
+        response.data["count_capped"] = self.page.paginator.count_capped
         return response
 
     def get_paginated_response_schema(self, schema):
@@ -53,6 +54,8 @@ def _response(code: int, detail: str, errors: dict | None = None) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         return _response(status.HTTP_409_CONFLICT, exc.message)
+    if isinstance(exc, IntegrityError):
+        return _response(status.HTTP_409_CONFLICT, "编码或代码已被占用,或数据已被他人修改,请核对后重试。")
     if isinstance(exc, NotAllowed):
         return _response(status.HTTP_403_FORBIDDEN, exc.message)
     if isinstance(exc, DjangoValidationError):

@@ -9,10 +9,13 @@ class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP + 1 rows (a LIMITed subquery), so page 1 costs the same at any size."""
 
     @cached_property
-    def count(self) -> int:
-        counted = self.object_list[: COUNT_CAP + 1].count()
-        return min(counted, COUNT_CAP)
+    def _counted(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
 
-    @cached_property
+    @property
+    def count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+    @property
     def count_capped(self) -> bool:
-        return self.object_list[: COUNT_CAP + 1].count() > COUNT_CAP
+        return self._counted > COUNT_CAP

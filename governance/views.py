@@ -3,17 +3,14 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
 from config.paging import CappedPaginator as Paginator
-from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import posts
-from .errors import Conflict, NotAllowed
-from .forms import (CORE_FIELDS_NOTE, ChannelChangeForm, ChannelExitForm, ChannelFilter, ChannelForm, SubmitForm,
-                    add_service_errors)
+from .forms import CORE_FIELDS_NOTE, ChannelChangeForm, ChannelExitForm, ChannelFilter, ChannelForm, SubmitForm
+from .pages import attempt
 from .models import CORE_FIELDS, Channel, OrgUnit
 from .selectors import get_scoped_or_404, scoped
 from .services import LOCKED_STATUSES, acting_assignment, channel_create, channel_update, core_fields_editable
@@ -25,10 +22,6 @@ ACTIVE_STATES = (Channel.Status.ACTIVE, Channel.Status.SUSPENDED)
 
 
 # ---------------------------------------------------------------- shared page helpers
-
-def forbidden(request, exc: NotAllowed):
-    return render(request, "403.html", {"message": exc.message}, status=403)
-
 
 def _channel_or_404(request, pk) -> Channel:
     return get_scoped_or_404(Channel.objects.select_related("org_unit", "created_by"), request.user, pk=pk)
@@ -130,19 +123,14 @@ def channel_detail(request, pk):
 @login_required
 def channel_new(request):
     form = ChannelForm(request.POST or None, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            channel = channel_create(user=request.user, data=form.cleaned_data)
-        except NotAllowed as exc:
-            return forbidden(request, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except IntegrityError:
-            form.add_error(None, "节点代码或编码已被其他渠道使用,请核对后重试。")
-        else:
+        channel, status = attempt(request, lambda: channel_create(user=request.user, data=form.cleaned_data),
+                                  form=form)
+        if channel:
             messages.success(request, f"渠道“{channel.name}”已保存为草稿。核对无误后请点击“提交新增审批”。")
             return redirect("governance:channel_detail", pk=channel.pk)
-    return render(request, "governance/channel_form.html", {"form": form, "title": "新增渠道"})
+    return render(request, "governance/channel_form.html", {"form": form, "title": "新增渠道"}, status=status)
 
 
 @login_required
@@ -153,23 +141,18 @@ def channel_edit(request, pk):
         return _render_detail(request, channel, status=409)
     lock_core = not core_fields_editable(channel)
     form = ChannelForm(request.POST or None, instance=channel, user=request.user, lock_core=lock_core)
+    status = 200
     if request.method == "POST" and form.is_valid():
         changed = form.changed_values()
-        try:
-            channel = channel_update(channel=channel, user=request.user, data=changed)
-        except NotAllowed as exc:
-            return forbidden(request, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except IntegrityError:
-            form.add_error(None, "节点代码已被其他渠道使用,请核对后重试。")
-        else:
+        saved, status = attempt(request, lambda: channel_update(channel=channel, user=request.user, data=changed),
+                                form=form)
+        if saved:
             messages.success(request, "渠道信息已保存。" if changed else "没有修改任何内容。")
             return redirect("governance:channel_detail", pk=channel.pk)
     return render(request, "governance/channel_form.html", {
         "form": form, "channel": channel, "title": f"编辑渠道:{channel.name}",
         "core_note": CORE_FIELDS_NOTE if lock_core else "",
-    })
+    }, status=status)
 
 
 @login_required
@@ -180,32 +163,12 @@ def channel_submit(request, pk):
     channel = _channel_or_404(request, pk)
     form = SubmitForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        process = onboarding_start(user=request.user, channel_id=channel.pk, comment=comment)
-    except NotAllowed as exc:
-        return forbidden(request, exc)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return _render_detail(request, channel, status=409)
-    except ValidationError as exc:
-        for message in _flat_messages(exc):
-            messages.error(request, message)
-        return _render_detail(request, channel, status=400)
+    process, status = attempt(request, lambda: onboarding_start(user=request.user, channel_id=channel.pk,
+                                                                comment=comment))
+    if not process:
+        return _render_detail(request, channel, status=status)
     messages.success(request, f"已提交渠道新增审批,审批单号 {process.number}。")
     return redirect("workflows:process_detail", pk=process.pk)
-
-
-def _flat_messages(exc: ValidationError) -> list[str]:
-    if not hasattr(exc, "error_dict"):
-        return exc.messages
-    out = []
-    for name, msgs in exc.message_dict.items():
-        try:
-            label = Channel._meta.get_field(name).verbose_name
-        except FieldDoesNotExist:
-            label = ""
-        out += [f"{label}:{m}" if label else m for m in msgs]
-    return out
 
 
 @login_required
@@ -214,23 +177,9 @@ def channel_change(request, pk):
 
     channel = _channel_or_404(request, pk)
     form = ChannelChangeForm(request.POST or None, channel=channel)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            process = change_start(user=request.user, channel_id=channel.pk, changes=form.changes(),
-                                   effective_date=form.cleaned_data["effective_date"],
-                                   comment=form.cleaned_data["comment"])
-        except NotAllowed as exc:
-            return forbidden(request, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            status = 409
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已提交核心信息变更审批,审批单号 {process.number}。")
-            return redirect("workflows:process_detail", pk=process.pk)
-    return render(request, "governance/channel_change.html", {"form": form, "channel": channel}, status=status)
+    return _start_page(request, form, "governance/channel_change.html", channel, lambda: change_start(
+        user=request.user, channel_id=channel.pk, changes=form.changes(),
+        effective_date=form.cleaned_data["effective_date"], comment=form.cleaned_data["comment"]))
 
 
 @login_required
@@ -239,19 +188,17 @@ def channel_exit(request, pk):
 
     channel = _channel_or_404(request, pk)
     form = ChannelExitForm(request.POST or None)
+    return _start_page(request, form, "governance/channel_exit.html", channel, lambda: exit_start(
+        user=request.user, channel_id=channel.pk, reason=form.cleaned_data["reason"],
+        comment=form.cleaned_data["comment"]))
+
+
+def _start_page(request, form, template, channel, start):
+    """The form page of a process on one channel: on a valid POST, start it and go to the process."""
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            process = exit_start(user=request.user, channel_id=channel.pk, reason=form.cleaned_data["reason"],
-                                 comment=form.cleaned_data["comment"])
-        except NotAllowed as exc:
-            return forbidden(request, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            status = 409
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已提交渠道退出审批,审批单号 {process.number}。")
+        process, status = attempt(request, start, form=form)
+        if process:
+            messages.success(request, f"已提交{process.get_kind_display()}审批,审批单号 {process.number}。")
             return redirect("workflows:process_detail", pk=process.pk)
-    return render(request, "governance/channel_exit.html", {"form": form, "channel": channel}, status=status)
+    return render(request, template, {"form": form, "channel": channel}, status=status)

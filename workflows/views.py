@@ -4,17 +4,15 @@
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from config.paging import CappedPaginator as Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from governance.errors import Conflict, NotAllowed
-from governance.forms import add_service_errors
 from governance.models import CORE_FIELDS, Channel, Post
-from governance.views import display_value, forbidden
+from governance.pages import attempt
+from governance.views import display_value
 
 from . import routes
 from .forms import TaskActionForm, WithdrawForm
@@ -165,18 +163,13 @@ def task_detail(request, task_id):
         return _task_page(request, task, process, form, status=400)
     action = form.cleaned_data["action"]
     label = dict(_action_buttons(task, process)).get(action, ACTION_LABELS[action])
-    try:
-        process = task_act(task_id=task.pk, user=request.user, action=action, comment=form.cleaned_data["comment"],
-                           data={"boss_code": form.cleaned_data["boss_code"]})
-    except NotAllowed as exc:
-        return forbidden(request, exc)
-    except Conflict as exc:
-        messages.error(request, exc.message)
+    done, status = attempt(request, lambda: task_act(
+        task_id=task.pk, user=request.user, action=action, comment=form.cleaned_data["comment"],
+        data={"boss_code": form.cleaned_data["boss_code"]}), form=form)
+    if not done:
         task, process = open_task_for_user(task_id=task_id, user=request.user)
-        return _task_page(request, task, process, status=409)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _task_page(request, task, process, form, status=400)
+        return _task_page(request, task, process, form if status == 400 else None, status=status)
+    process = done
     messages.success(request, f"审批单 {process.number}:已{label}。")
     return redirect("workflows:inbox")
 
@@ -184,14 +177,10 @@ def task_detail(request, task_id):
 @login_required
 @require_POST
 def task_claim_view(request, task_id):
-    try:
-        task = task_claim(task_id=task_id, user=request.user)
-    except NotAllowed as exc:
-        return forbidden(request, exc)
-    except Conflict as exc:
-        messages.error(request, exc.message)
+    task, status = attempt(request, lambda: task_claim(task_id=task_id, user=request.user))
+    if not task:
         task, process = open_task_for_user(task_id=task_id, user=request.user)
-        return _task_page(request, task, process, status=409)
+        return _task_page(request, task, process, status=status)
     messages.success(request, "已签收,请处理。")
     return redirect("workflows:task", task_id=task.pk)
 
@@ -207,13 +196,11 @@ def process_withdraw_view(request, pk):
     process = process_get_or_404(user=request.user, pk=pk)
     form = WithdrawForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        process = process_withdraw(process=process, user=request.user, comment=comment)
-    except NotAllowed as exc:
-        return forbidden(request, exc)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return _process_page(request, process_get_or_404(user=request.user, pk=pk), status=409)
+    withdrawn, status = attempt(request, lambda: process_withdraw(process=process, user=request.user,
+                                                                  comment=comment))
+    if not withdrawn:
+        return _process_page(request, process_get_or_404(user=request.user, pk=pk), status=status)
+    process = withdrawn
     messages.success(request, f"审批单 {process.number} 已撤回。")
     return redirect("workflows:requests")
 

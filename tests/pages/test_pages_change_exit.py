@@ -27,7 +27,7 @@ def test_change_form_prefills_and_starts_a_diff(pages, number):
     assert timezone.localdate().isoformat() in form.content.decode()
 
     same = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(channel))
-    assert same.status_code == 200 and "请至少填写一项" in text(same)
+    assert same.status_code == 400 and "请至少填写一项" in text(same)
 
     response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
         channel, bank_account="6222020200999988887", star_level="4", comment="银行账户变更"))
@@ -58,7 +58,7 @@ def test_change_form_rejects_bad_values(pages):
     assert not ApprovalProcess.objects.filter(channel=channel).exists()
     response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
         channel, credit_code="91410100MA44C1234X"))
-    assert response.status_code == 200 and "校验位不正确" in text(response)
+    assert response.status_code == 400 and "校验位不正确" in text(response)
     assert not ApprovalProcess.objects.filter(channel=channel).exists()
 
 
