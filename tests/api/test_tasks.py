@@ -87,8 +87,8 @@ def test_assignment_ended_drops_the_queue(drive):
 def test_auditor_has_empty_inbox_and_cannot_act(drive):
     pid = drive.submit_new()["id"]
     task = drive.task("zz_supervisor", pid)
-    assert drive("auditor").get("/api/v1/tasks/").json() == {"count": 0, "next": None, "previous": None,
-                                                               "results": [], "count_capped": False}
+    inbox = drive("auditor").get("/api/v1/tasks/").json()
+    assert (inbox["count"], inbox["next"], inbox["results"]) == (0, None, [])
     for action in ["approve", "reject", "return"]:
         response = drive("auditor").post(f"/api/v1/tasks/{task['id']}/{action}/", {"comment": "审计意见"},
                                          format="json")
