@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("workflows.urls")),
 ]
+
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

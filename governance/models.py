@@ -216,6 +216,7 @@ class Channel(models.Model):
         return self.channel_type in SOCIAL_CHANNEL_TYPES
 
     def clean(self):
+        self.credit_code = (self.credit_code or "").upper()
         errors = {}
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             errors["contract_end"] = "合同结束日期不能早于开始日期。"

@@ -225,7 +225,8 @@ def change_apply(*, process: ApprovalProcess) -> None:
         model_field = Channel._meta.get_field(field)
         values[field] = (OrgUnit.objects.get(pk=change["new"]) if field == "org_unit"
                          else model_field.to_python(change["new"]))
-    channel_apply_changes(channel=channel, changes=values, user=_system_actor(process), post_name="系统",
+    by = None if process.state == ApprovalProcess.State.SCHEDULED else _system_actor(process)  # the timer, or the last approver
+    channel_apply_changes(channel=channel, changes=values, user=by, post_name="系统",
                           reason=f"核心信息变更生效({process.number})")
     _finish(process, ProcessEvent.Action.APPLY,
             f"生效日期 {process.effective_date:%Y-%m-%d},于 {timezone.localdate():%Y-%m-%d} 执行变更。")
@@ -248,14 +249,15 @@ def _finish(process, action, comment):
 
 # ---------------------------------------------------------------- acting on tasks
 
-def task_actions(task, process: ApprovalProcess) -> list[str]:
+def task_actions(task, process: ApprovalProcess, user=None) -> list[str]:
+    """What may be done on the task now; a requester never approves their own request (不相容岗位分离)."""
     if task.status not in OPEN_TASK_STATUSES:
         return []
     if task.flow_task.name == "revise":
         return ["approve"]
     step = process.current_step or {}
     if step.get("action") == routes.APPROVE:
-        return ["approve", "reject", "return"]
+        return [] if user is not None and process.requester_id == user.pk else ["approve", "reject", "return"]
     return ["approve"]
 
 
@@ -266,10 +268,13 @@ def task_act(*, task_id, user, action: str, comment: str = "", data: dict | None
         raise Conflict("该任务已处理,无需重复操作。")
     if task.owner_id and task.owner_id != user.pk:
         raise Conflict(f"该任务已由{task.owner.get_full_name() or task.owner}签收处理。")
-    if action not in task_actions(task, process):
-        raise ValidationError({"action": f"当前环节不支持此操作。可用操作:{'、'.join(task_actions(task, process))}。"})
     if not can_act(user) and not user.is_superuser:
         raise NotAllowed("您的岗位为只读岗位,不能审批。")
+    allowed = task_actions(task, process, user)
+    if not allowed:
+        raise NotAllowed("申请人不能审批本人提交的申请,请由同岗位其他人员处理。")
+    if action not in allowed:
+        raise ValidationError({"action": f"当前环节不支持此操作。可用操作:{'、'.join(allowed)}。"})
     comment = (comment or "").strip()
     if action in ("reject", "return") and not comment:
         raise ValidationError({"comment": REASON_REQUIRED.format(what="驳回" if action == "reject" else "退回")})
@@ -350,6 +355,8 @@ def _reject(process, task, user, post_name, unit, comment, title):
 
 
 def _resubmit(process, task, user, comment):
+    if process.kind == ProcessKind.ONBOARDING:
+        _replan_onboarding(process)
     process.state = ApprovalProcess.State.IN_REVIEW
     process.last_decision = "resubmit"
     process.save()
@@ -358,6 +365,16 @@ def _resubmit(process, task, user, comment):
                  post=process.requester_post.name if process.requester_post_id else "",
                  unit=submitted.org_unit if submitted else process.org_unit,
                  comment=comment, task=task, step="修改后重新提交")
+
+
+def _replan_onboarding(process):
+    """The revised channel may have a new unit or type: route and approvers follow the channel as it is now."""
+    channel = Channel.objects.select_related("org_unit").get(pk=process.channel_id)
+    channel.full_clean()
+    route = routes.route_for("onboarding", channel.channel_type)
+    process.plan = routes.onboarding_plan(route, channel)
+    routes.check_plan(process.plan)
+    process.org_unit, process.filing, process.channel = channel.org_unit, route.filing, channel
 
 
 def _revert_channel(process, user, post_name, reason):

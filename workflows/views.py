@@ -64,10 +64,10 @@ def _step_label(process: ApprovalProcess | None, post_names: dict, task=None) ->
     return "—"
 
 
-def _action_buttons(task, process) -> list[tuple[str, str]]:
+def _action_buttons(task, process, user) -> list[tuple[str, str]]:
     step_action = (process.current_step or {}).get("action")
     buttons = []
-    for action in task_actions(task, process):
+    for action in task_actions(task, process, user):
         label = ACTION_LABELS[action]
         if action == "approve":
             label = "重新提交" if _is_revise(task) else APPROVE_LABELS.get(step_action, label)
@@ -94,7 +94,7 @@ def _process_context(process: ApprovalProcess) -> dict:
 
 
 def _task_page(request, task, process, form=None, status=200):
-    buttons = _action_buttons(task, process)
+    buttons = _action_buttons(task, process, request.user)
     context = _process_context(process)
     context.update({
         "task": task,
@@ -105,6 +105,7 @@ def _task_page(request, task, process, form=None, status=200):
                            and (process.current_step or {}).get("action") == routes.ASSIGN_CODE,
         "claimable": task.owner_id is None and bool(buttons),
         "step_label": _step_label(process, _post_names(), task),
+        "own_request": not buttons and task.status in ("NEW", "ASSIGNED"),
     })
     return render(request, "workflows/task.html", context, status=status)
 
@@ -162,7 +163,7 @@ def task_detail(request, task_id):
     if not form.is_valid():
         return _task_page(request, task, process, form, status=400)
     action = form.cleaned_data["action"]
-    label = dict(_action_buttons(task, process)).get(action, ACTION_LABELS[action])
+    label = dict(_action_buttons(task, process, request.user)).get(action, ACTION_LABELS[action])
     done, status = attempt(request, lambda: task_act(
         task_id=task.pk, user=request.user, action=action, comment=form.cleaned_data["comment"],
         data={"boss_code": form.cleaned_data["boss_code"]}), form=form)

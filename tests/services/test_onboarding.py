@@ -252,3 +252,18 @@ def test_events_are_append_only(svc):
     with pytest.raises(ValueError):
         event.save()
     assert ProcessEvent.objects.get(pk=event.pk).comment == ""
+
+
+def test_resubmitted_channel_in_another_unit_is_routed_from_there(svc):
+    from governance.models import Post, PostAssignment
+    from governance.services import channel_update
+
+    channel = svc.new_channel(unit="ZZ-JS")
+    process = svc.act("zz_supervisor", svc.onboard(channel), "return", comment="应归中原区")
+    manager = svc.user("zz_manager")
+    PostAssignment.objects.create(user=svc.user("ly_supervisor"), post=Post.objects.get(code="channel_supervisor"),
+                                  org_unit=svc.unit("ZZ-ZY"))
+    channel_update(channel=channel, user=manager, data={"org_unit": svc.unit("ZZ-ZY"), "node_code": "ZZ-ZY-7002"})
+    process = svc.act("zz_manager", process, "approve", comment="已改归中原区")
+    assert process.org_unit.code == "ZZ-ZY"
+    assert process.current_unit.code == "ZZ-ZY"  # the county's own supervisor now reviews it
