@@ -15,7 +15,7 @@ bash scripts/setup.sh
 if [[ -n "${CELERY_BROKER_URL:-}" ]]; then
     .venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 &
 else
-    ( while sleep 60; do .venv/bin/python manage.py workflow_timers >/dev/null 2>&1 || true; done ) &
+    ( while sleep 60; do .venv/bin/python manage.py workflow_timers >/dev/null 2>&1 || true; .venv/bin/python manage.py requeue_vacant_tasks >/dev/null 2>&1 || true; done ) &
 fi
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT INT TERM
 

@@ -141,6 +141,7 @@ class ProcessEvent(models.Model):
         CLOSE = "close", "关闭渠道"
         ACTIVATE = "activate", "渠道生效"
         WITHDRAW = "withdraw", "撤回"
+        REQUEUE = "requeue", "岗位空缺转派"
 
     process = models.ForeignKey(ApprovalProcess, on_delete=models.PROTECT, related_name="events")
     task_id = models.BigIntegerField("任务", null=True, blank=True)

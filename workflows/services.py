@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance import posts
@@ -447,3 +448,44 @@ def task_claim(*, task_id, user):
     except (FlowLockFailed, TransitionNotAllowed):
         raise Conflict("该任务正在被他人处理,请刷新后查看。")
     return activation.task
+
+
+# ---------------------------------------------------------------- vacancies
+
+def tasks_requeue_vacant() -> int:
+    """岗位空缺: tasks waiting on a (post, unit) nobody holds any more move up to the nearest unit that has
+    a holder; a task claimed by someone who left the post goes back to the queue first. Returns tasks moved."""
+    from governance.models import PostAssignment
+    from governance.selectors import nearest_holder_unit
+
+    held = {(f"post:{code}", str(unit)) for code, unit in
+            PostAssignment.objects.valid_on().values_list("post__code", "org_unit_id")}
+    held_by = set(PostAssignment.objects.valid_on().values_list("user_id", "post__code", "org_unit_id"))
+    waiting = Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES,
+                                  owner_permission__startswith="post:")
+    for task in waiting.filter(owner__isnull=False):
+        if (task.owner_id, task.owner_permission[5:], int(task.owner_permission_obj_pk)) not in held_by:
+            Task.objects.filter(pk=task.pk, status=STATUS.ASSIGNED).update(owner=None, status=STATUS.NEW)
+    moved = 0
+    for permission, unit_pk in set(waiting.filter(owner__isnull=True).values_list(
+            "owner_permission", "owner_permission_obj_pk")) - held:
+        vacant = OrgUnit.objects.get(pk=unit_pk)
+        target = nearest_holder_unit(vacant, permission[5:])
+        if target is None:
+            continue  # nobody anywhere above: the admin must appoint someone; the task stays visible to them
+        moved += _requeue(permission, vacant, target)
+    return moved
+
+
+@transaction.atomic
+def _requeue(permission, vacant, target) -> int:
+    tasks = Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True,
+                                owner_permission=permission, owner_permission_obj_pk=str(vacant.pk))
+    process_ids = list(tasks.values_list("process_id", flat=True))
+    count = tasks.update(owner_permission_obj_pk=str(target.pk))
+    ApprovalProcess.objects.filter(pk__in=process_ids, current_unit=vacant).update(current_unit=target)
+    post = Post.objects.get(code=permission[5:])
+    for process in ApprovalProcess.objects.filter(pk__in=process_ids):
+        event_record(process=process, action=ProcessEvent.Action.REQUEUE, post=post.name, unit=target,
+                     comment=f"{vacant.name}“{post.name}”岗位空缺,转{target.name}处理。", step="系统")
+    return count
