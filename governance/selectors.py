@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
-from .models import OrgUnit, Post, PostAssignment
+from .models import OrgUnit, PostAssignment
 
 
 def assignments_of(user) -> list[PostAssignment]:
@@ -112,7 +112,3 @@ def nearest_holder_unit(unit: OrgUnit, post_code: str) -> OrgUnit | None:
     )
     first = holders.first()
     return first.org_unit if first else None
-
-
-def post_named(code: str) -> Post:
-    return Post.objects.get(code=code)
