@@ -5,8 +5,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.backends import post_permission
-from governance.selectors import assignments_of, scoped
+from governance.selectors import assignments_of, filtered, scoped
 
+from .filters import ProcessFilter
 from .models import ApprovalProcess, CopyNotice
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
@@ -16,6 +17,13 @@ def processes_for_user(*, user) -> QuerySet:
     """Processes of the user's subtrees, including transfers into them (接收单位)."""
     return scoped(ApprovalProcess.objects.all(), user, "org_unit", "target_unit").select_related(
         "channel", "org_unit", "requester", "current_post", "current_unit")
+
+
+def process_list(*, user, filters=None) -> QuerySet:
+    """审批流程清单: the user's processes, newest first, narrowed by ProcessFilter.
+
+    GET /api/v1/processes/ and the processes export both call this, so they hold the same rows."""
+    return filtered(ProcessFilter, processes_for_user(user=user).order_by("-pk"), filters)
 
 
 def _queue_q(user) -> Q:
@@ -55,7 +63,7 @@ def processes_by_id(ids) -> dict[int, ApprovalProcess]:
     qs = (
         ApprovalProcess.objects.filter(pk__in=set(ids))
         .select_related("channel", "current_post")
-        .only("number", "kind", "state", "plan", "step_index", "channel__name", "current_post__code",
+        .only("number", "kind", "state", "plan", "step_index", "requester", "channel__name", "current_post__code",
               "current_post__name")
     )
     return {p.pk: p for p in qs}
