@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import CORE_FIELDS, Channel, ChannelType, OrgUnit
+from . import filters
 from .selectors import units_in_scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -152,26 +153,16 @@ class SubmitForm(forms.Form):
     comment = forms.CharField(label="提交说明", required=False, max_length=2000)
 
 
-class ChannelFilter(django_filters.FilterSet):
+class ChannelFilter(filters.ChannelFilter):
+    """The list page's form of the shared filter: same meaning, page widgets, units limited to the user's."""
+
     q = django_filters.CharFilter(label="关键字", method="search",
                                   widget=forms.TextInput(attrs={"placeholder": "名称 / 节点代码 / BOSS编码",
-                                                                             "style": "width: 240px"}))
+                                                                "style": "width: 240px"}))
     status = django_filters.ChoiceFilter(label="状态", choices=Channel.Status.choices, empty_label="全部")
     channel_type = django_filters.ChoiceFilter(label="类型", choices=ChannelType.choices, empty_label="全部")
     org_unit = django_filters.ModelChoiceFilter(label="归属单位", method="in_unit", empty_label="全部",
                                                 queryset=lambda request: units_in_scope(request.user))
 
-    class Meta:
-        model = Channel
+    class Meta(filters.ChannelFilter.Meta):
         fields = ["q", "status", "channel_type", "org_unit"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(node_code__icontains=value)
-                               | Q(boss_code__icontains=value))
-
-    def in_unit(self, queryset, name, unit):
-        """A unit and everything under it."""
-        return queryset.filter(org_unit__path__startswith=unit.path)

@@ -9,3 +9,12 @@ def archive_approval_form(process_id: int) -> int | None:
 
     archive = document_archive(process_id=process_id)
     return archive.pk if archive else None
+
+
+@shared_task(name="reports.tasks.run_export")
+def run_export(job_id: int) -> str | None:
+    """Write the .xlsx of an export job; failures end the job as failed, they are not raised."""
+    from .services import export_run
+
+    job = export_run(job_id=job_id)
+    return job.status if job else None

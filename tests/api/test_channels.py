@@ -275,3 +275,15 @@ def test_list_pagination(drive):
     last_page = client.get("/api/v1/channels/", {"page_size": 3, "page": (total + 2) // 3}).json()
     assert last_page["next"] is None
     assert client.get("/api/v1/channels/", {"page_size": 3, "page": 99}).status_code == 404
+
+
+def test_unit_filter_includes_the_units_below_on_api_and_page(api, client, demo):
+    from governance.models import Channel, OrgUnit
+    from tests.conftest import login
+
+    zz = OrgUnit.objects.get(code="ZZ")
+    expected = set(Channel.objects.filter(org_unit__path__startswith=zz.path).values_list("name", flat=True))
+    body = api("zz_manager").get(f"/api/v1/channels/?org_unit={zz.pk}").json()
+    assert {c["name"] for c in body["results"]} == expected and len(expected) == 4
+    page = login(client, "zz_manager").get(f"/channels/?org_unit={zz.pk}").content.decode()
+    assert all(name in page for name in expected)

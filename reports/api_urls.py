@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("exports/", api.ExportListView.as_view(), name="api-exports"),
+    path("exports/<id:pk>/", api.ExportDetailView.as_view(), name="api-export"),
+    path("exports/<id:pk>/file/", api.ExportFileView.as_view(), name="api-export-file"),
+]
