@@ -123,7 +123,7 @@ def channel_detail(request, pk):
 @login_required
 def channel_new(request):
     form = ChannelForm(request.POST or None, user=request.user)
-    status = 200
+    status = 400 if request.method == "POST" else 200  # stays 400 unless the POST goes through
     if request.method == "POST" and form.is_valid():
         channel, status = attempt(request, lambda: channel_create(user=request.user, data=form.cleaned_data),
                                   form=form)
@@ -141,7 +141,7 @@ def channel_edit(request, pk):
         return _render_detail(request, channel, status=409)
     lock_core = not core_fields_editable(channel)
     form = ChannelForm(request.POST or None, instance=channel, user=request.user, lock_core=lock_core)
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         changed = form.changed_values()
         saved, status = attempt(request, lambda: channel_update(channel=channel, user=request.user, data=changed),
@@ -195,7 +195,7 @@ def channel_exit(request, pk):
 
 def _start_page(request, form, template, channel, start):
     """The form page of a process on one channel: on a valid POST, start it and go to the process."""
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         process, status = attempt(request, start, form=form)
         if process:

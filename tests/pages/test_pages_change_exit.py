@@ -54,7 +54,7 @@ def test_change_form_rejects_bad_values(pages):
     channel = Channel.objects.get(node_code="ZZ-JS-0002")
     response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
         channel, credit_code="91410100MA44C1234X", effective_date="not-a-date"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not ApprovalProcess.objects.filter(channel=channel).exists()
     response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
         channel, credit_code="91410100MA44C1234X"))
@@ -79,7 +79,7 @@ def test_exit_through_pages_closes_channel(pages, number):
     channel = Channel.objects.get(node_code="ZZ-JS-0002")  # social: the full checklist
     form = pages("zz_manager").get(f"/channels/{channel.pk}/exit/")
     assert form.status_code == 200 and "合同到期" in form.content.decode()
-    assert pages("zz_manager").post(f"/channels/{channel.pk}/exit/", {"reason": "bogus"}).status_code == 200
+    assert pages("zz_manager").post(f"/channels/{channel.pk}/exit/", {"reason": "bogus"}).status_code == 400
     response = pages("zz_manager").post(f"/channels/{channel.pk}/exit/", {"reason": "contract_end", "comment": "到期"})
     assert response.status_code == 302
     process_id = int(response["Location"].split("/")[2])

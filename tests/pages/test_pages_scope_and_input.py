@@ -52,7 +52,7 @@ def test_invalid_credit_code_shows_check_digit_message(pages):
     good = channel_data(n=12)["credit_code"]
     wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
     response = pages("zz_manager").post("/channels/new/", channel_data(n=12, credit_code=wrong_check))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "统一社会信用代码校验位不正确" in text(response)
     assert Channel.objects.count() == before
 
@@ -62,15 +62,15 @@ def test_bad_form_input_is_shown_not_500(pages):
     bad = channel_data(n=13, contact_mobile="12345", star_level="9", deposit="-1", contract_start="2026-13-45",
                        node_code="LY-LL-9999", org_unit="999999")
     response = pages("zz_manager").post("/channels/new/", bad)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = text(response)
     assert "联系手机号应为以1开头的11位数字" in page
     assert Channel.objects.count() == before
     empty = pages("zz_manager").post("/channels/new/", {})
-    assert empty.status_code == 200 and Channel.objects.count() == before
+    assert empty.status_code == 400 and Channel.objects.count() == before
     # a unit outside the user's scope is not even a choice
     ly_unit = channel_data("LY-LL", n=14)
-    assert pages("zz_manager").post("/channels/new/", ly_unit).status_code == 200
+    assert pages("zz_manager").post("/channels/new/", ly_unit).status_code == 400
     assert Channel.objects.count() == before
 
 
