@@ -11,7 +11,7 @@ from . import services
 from .filters import ProcessFilter
 from .models import ApprovalProcess, ExitReason, ProcessKind
 from .routes import step_title
-from .selectors import (change_rows, inbox_for_user, process_list, processes_by_id, processes_for_user,
+from .selectors import (change_rows, copies_for_user, inbox_for_user, process_list, processes_by_id, processes_for_user,
                         step_rows)
 
 OPEN_KINDS = ("onboarding", "change", "exit")
@@ -230,3 +230,24 @@ class TaskClaimView(APIView):
     def post(self, request, pk):
         task = services.task_claim(task_id=pk, user=request.user)
         return Response(TaskSerializer(task_rows([task], request.user)[0]).data)
+
+
+class CopySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    process = serializers.IntegerField(source="process_id")
+    number = serializers.CharField(source="process.number")
+    kind = serializers.CharField(source="process.kind")
+    status = serializers.CharField(source="process.state")
+    post = serializers.CharField(source="post.name")
+    created = serializers.DateTimeField()
+
+
+class CopyListView(generics.ListAPIView):
+    """抄送给我: requests filed for the record (报备) with one of the caller's posts."""
+
+    serializer_class = CopySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApprovalProcess.objects.none()
+        return copies_for_user(user=self.request.user)

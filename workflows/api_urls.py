@@ -11,6 +11,7 @@ urlpatterns = [
     path("processes/<id:pk>/document/", ProcessDocumentView.as_view(), name="api-process-document"),
     path("processes/<slug:kind>/", api.ProcessStartView.as_view(), name="api-process-start"),
     path("tasks/", api.TaskListView.as_view(), name="api-tasks"),
+    path("copies/", api.CopyListView.as_view(), name="api-copies"),
     path("tasks/<id:pk>/claim/", api.TaskClaimView.as_view(), name="api-task-claim"),
     path("tasks/<id:pk>/<slug:action>/", api.TaskActionView.as_view(), name="api-task-action"),
 ]

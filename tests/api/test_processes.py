@@ -88,8 +88,11 @@ def test_record_filing_copies_province_marketing(drive):
     assert len(copies) == 1
     assert copies[0]["post"] == "省市场经营部"
     assert CopyNotice.objects.filter(process_id=pid, post__code="province_marketing", org_unit__code="HA").count() == 1
-    # province marketing can still read it
+    # province marketing can still read it, and finds it under 抄送给我
     assert drive.process(pid, "prov_marketing")["id"] == pid
+    copied = drive("prov_marketing").get("/api/v1/copies/").json()["results"]
+    assert [(c["process"], c["post"]) for c in copied] == [(pid, "省市场经营部")]
+    assert drive("prov_finance").get("/api/v1/copies/").json()["count"] == 0
 
     drive.act("zz_support", pid, boss_code="ZZAP000123")
     assert Channel.objects.get(pk=channel["id"]).status == Channel.Status.ACTIVE
