@@ -76,10 +76,11 @@ class ApprovalLoop:
     rejected = flow.End().Annotation(title="已驳回")
     end = flow.End().Annotation(title="办结")
 
-    def start_process(self, activation, **fields):
+    def start_process(self, activation, submitted=None, **fields):
         for name, value in fields.items():
             setattr(activation.process, name, value)
         activation.process.save()
+        services.submit_record(process=activation.process, **submitted)  # first in the trail, before any copy
         return activation.process
 
     def route_next_step(self, activation):

@@ -64,21 +64,23 @@ def _lock_channel(user, channel_id) -> Channel:
     return channel
 
 
-def _begin(kind, *, user, channel, plan, route, assignment, **fields) -> ApprovalProcess:
+def _begin(kind, *, user, channel, plan, route, assignment, comment="", **fields) -> ApprovalProcess:
+    """Start the kind's flow; returns the process as it stands after routing to its first step."""
     from .flows import FLOWS
 
     routes.check_plan(plan)
     process = FLOWS[kind].start.run(
         kind=kind, number=f"TMP-{uuid.uuid4().hex}", org_unit=channel.org_unit, channel=channel,
         requester=user, requester_post=assignment.post if assignment else None, plan=plan,
-        filing=route.filing, **fields,
+        filing=route.filing, comment=comment, submitted={"user": user, "assignment": assignment, "comment": comment},
+        **fields,
     )
-    process.number = f"{NUMBER_PREFIX[kind]}{timezone.localdate():%Y%m%d}{process.pk:06d}"
-    ApprovalProcess.objects.filter(pk=process.pk).update(number=process.number)
-    return process
+    number = f"{NUMBER_PREFIX[kind]}{timezone.localdate():%Y%m%d}{process.pk:06d}"
+    ApprovalProcess.objects.filter(pk=process.pk).update(number=number)
+    return ApprovalProcess.objects.get(pk=process.pk)
 
 
-def _submit_event(process, user, assignment, comment):
+def submit_record(*, process, user, assignment, comment):
     event_record(process=process, action=ProcessEvent.Action.SUBMIT, actor=user,
                  post=assignment.post.name if assignment else "系统管理员",
                  unit=assignment.org_unit if assignment else process.org_unit, comment=comment)
@@ -95,14 +97,8 @@ def onboarding_start(*, user, channel_id, comment="") -> ApprovalProcess:
     post_name = assignment.post.name if assignment else ""
     channel_set_status(channel=channel, status=Channel.Status.PENDING, user=user, post_name=post_name,
                        reason="提交渠道新增审批")
-    return _started(_begin("onboarding", user=user, channel=channel, route=route, assignment=assignment,
-                           plan=routes.onboarding_plan(route, channel), comment=comment),
-                    user, assignment, comment)
-
-
-def _started(process, user, assignment, comment):
-    _submit_event(process, user, assignment, comment)
-    return ApprovalProcess.objects.get(pk=process.pk)
+    return _begin("onboarding", user=user, channel=channel, route=route, assignment=assignment,
+                           plan=routes.onboarding_plan(route, channel), comment=comment)
 
 
 def _coerce_changes(channel: Channel, raw: dict) -> tuple[dict, Channel]:
@@ -159,9 +155,8 @@ def change_start(*, user, channel_id, changes, effective_date, comment="") -> Ap
         raise ValidationError({"changes": "渠道不能直接归属省公司。"})
     route = routes.route_for("change", channel.channel_type)
     plan = routes.change_plan(route, channel, set(diff), target)
-    return _started(_begin("change", user=user, channel=channel, route=route, assignment=assignment, plan=plan,
-                           changes=diff, effective_date=effective_date, target_unit=target, comment=comment),
-                    user, assignment, comment)
+    return _begin("change", user=user, channel=channel, route=route, assignment=assignment, plan=plan,
+                           changes=diff, effective_date=effective_date, target_unit=target, comment=comment)
 
 
 @transaction.atomic
@@ -178,9 +173,8 @@ def exit_start(*, user, channel_id, reason, comment="") -> ApprovalProcess:
     post_name = assignment.post.name if assignment else ""
     channel_set_status(channel=channel, status=Channel.Status.EXITING, user=user, post_name=post_name,
                        reason=f"发起退出:{ExitReason(reason).label}")
-    return _started(_begin("exit", user=user, channel=channel, route=route, assignment=assignment,
-                           plan=routes.exit_plan(route, channel), exit_reason=reason, comment=comment),
-                    user, assignment, comment)
+    return _begin("exit", user=user, channel=channel, route=route, assignment=assignment,
+                           plan=routes.exit_plan(route, channel), exit_reason=reason, comment=comment)
 
 
 # ---------------------------------------------------------------- routing (called by the flows)
