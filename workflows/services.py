@@ -98,7 +98,7 @@ def onboarding_start(*, user, channel_id, comment="") -> ApprovalProcess:
     channel_set_status(channel=channel, status=Channel.Status.PENDING, user=user, post_name=post_name,
                        reason="提交渠道新增审批")
     return _begin("onboarding", user=user, channel=channel, route=route, assignment=assignment,
-                           plan=routes.onboarding_plan(route, channel), comment=comment)
+                  plan=routes.onboarding_plan(route, channel), comment=comment)
 
 
 def _coerce_changes(channel: Channel, raw: dict) -> tuple[dict, Channel]:
@@ -156,7 +156,7 @@ def change_start(*, user, channel_id, changes, effective_date, comment="") -> Ap
     route = routes.route_for("change", channel.channel_type)
     plan = routes.change_plan(route, channel, set(diff), target)
     return _begin("change", user=user, channel=channel, route=route, assignment=assignment, plan=plan,
-                           changes=diff, effective_date=effective_date, target_unit=target, comment=comment)
+                  changes=diff, effective_date=effective_date, target_unit=target, comment=comment)
 
 
 @transaction.atomic
@@ -174,7 +174,7 @@ def exit_start(*, user, channel_id, reason, comment="") -> ApprovalProcess:
     channel_set_status(channel=channel, status=Channel.Status.EXITING, user=user, post_name=post_name,
                        reason=f"发起退出:{ExitReason(reason).label}")
     return _begin("exit", user=user, channel=channel, route=route, assignment=assignment,
-                           plan=routes.exit_plan(route, channel), exit_reason=reason, comment=comment)
+                  plan=routes.exit_plan(route, channel), exit_reason=reason, comment=comment)
 
 
 # ---------------------------------------------------------------- routing (called by the flows)
