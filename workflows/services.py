@@ -220,7 +220,8 @@ def change_apply(*, process: ApprovalProcess) -> None:
         model_field = Channel._meta.get_field(field)
         values[field] = (OrgUnit.objects.get(pk=change["new"]) if field == "org_unit"
                          else model_field.to_python(change["new"]))
-    by = None if process.state == ApprovalProcess.State.SCHEDULED else _system_actor(process)  # the timer, or the last approver
+    # on its date the timer applies it (nobody); at once, it is the last approver's doing
+    by = None if process.state == ApprovalProcess.State.SCHEDULED else _system_actor(process)
     channel_apply_changes(channel=channel, changes=values, user=by, post_name="系统",
                           reason=f"核心信息变更生效({process.number})")
     _finish(process, ProcessEvent.Action.APPLY,
