@@ -1,5 +1,5 @@
 """API for the caller and the channel registry: thin views over selectors and services."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -73,6 +73,12 @@ class ChannelDetailSerializer(ChannelSerializer):
         return rows
 
 
+@extend_schema_view(post=extend_schema(
+    summary="录入渠道(草稿)",
+    description="必填:name, channel_type, org_unit, node_code(以归属单位编码加“-”开头), address, contact_mobile。"
+                "社会渠道(exclusive_store 指定专营店、agent_point 特约代理点)另须 operator_company, credit_code, "
+                "bank_name, bank_account。只读字段(status, boss_code 等)随请求发送时被忽略。",
+))
 class ChannelListView(generics.ListCreateAPIView):
     serializer_class = ChannelSerializer
     filterset_class = ChannelFilter

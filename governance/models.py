@@ -163,8 +163,10 @@ class Channel(models.Model):
         Status.CLOSED: set(),
     }
 
-    boss_code = models.CharField("BOSS渠道编码", max_length=20, unique=True, null=True, blank=True)
-    node_code = models.CharField("节点代码", max_length=40, unique=True)
+    boss_code = models.CharField("BOSS渠道编码", max_length=20, unique=True, null=True, blank=True,
+                                 help_text="审批通过后由分公司业务支援中心分配,6-20位字母或数字。")
+    node_code = models.CharField("节点代码", max_length=40, unique=True,
+                                 help_text="渠道树中的位置,录入时以归属单位编码加“-”开头,如 ZZ-JS-0003。")
     name = models.CharField("渠道名称", max_length=100)
     channel_type = models.CharField("渠道类型", max_length=32, choices=ChannelType.choices)
     star_level = models.PositiveSmallIntegerField("星级", default=1,
@@ -180,9 +182,11 @@ class Channel(models.Model):
                                      validators=[MinValueValidator(0)])
     staff_count = models.PositiveIntegerField("人员数量", null=True, blank=True)
     operator_company = models.CharField("经营单位", max_length=100, blank=True)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code],
+                                   help_text="18位,含校验位(GB 32100);社会渠道必填。")
     legal_representative = models.CharField("法定代表人", max_length=32, blank=True)
-    contact_mobile = models.CharField("联系手机", max_length=11, validators=[validate_mobile])
+    contact_mobile = models.CharField("联系手机", max_length=11, validators=[validate_mobile],
+                                      help_text="以1开头的11位手机号。")
     bank_name = models.CharField("开户银行", max_length=100, blank=True)
     bank_account = models.CharField("银行账号", max_length=34, blank=True)
     deposit = models.DecimalField("保证金(元)", max_digits=12, decimal_places=2, default=0,
