@@ -127,4 +127,5 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {"task": "workflows.tasks.fire_due_timers", "schedule": timedelta(minutes=1)},
     "requeue-vacant-tasks": {"task": "workflows.tasks.requeue_vacant_tasks", "schedule": timedelta(minutes=10)},
+    "tidy-exports": {"task": "reports.tasks.tidy_exports", "schedule": timedelta(hours=1)},
 }

@@ -152,3 +152,23 @@ def _export_write(job: ExportJob) -> None:
         job.file.save(f"{job.report}-{job.pk}-{stamp}.xlsx", File(target), save=False)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, progress=100, row_count=rows,
                                                file=job.file.name, error="", finished=timezone.now())
+
+
+EXPORT_STALE_AFTER = timedelta(hours=1)
+EXPORT_KEPT_FOR = timedelta(days=7)
+
+
+def exports_tidy(*, now=None) -> tuple[int, int]:
+    """Jobs whose worker died end as failed after an hour; files older than a week are removed.
+
+    Returns (jobs failed, files removed). Job rows stay: they are part of what was exported by whom."""
+    now = now or timezone.now()
+    stale = ExportJob.objects.filter(status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING],
+                                     created__lt=now - EXPORT_STALE_AFTER)
+    failed = stale.update(status=ExportJob.Status.FAILED, finished=now, error="导出任务中断(超过1小时未完成),请重新导出。")
+    removed = 0
+    for job in ExportJob.objects.filter(finished__lt=now - EXPORT_KEPT_FOR).exclude(file=""):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="", error="文件已超过保存期限(7天)被清理,如需请重新导出。")
+        removed += 1
+    return failed, removed

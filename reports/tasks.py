@@ -18,3 +18,11 @@ def run_export(job_id: int) -> str | None:
 
     job = export_run(job_id=job_id)
     return job.status if job else None
+
+
+@shared_task(name="reports.tasks.tidy_exports")
+def tidy_exports() -> tuple[int, int]:
+    """Beat runs this hourly: interrupted jobs end as failed, week-old files are removed."""
+    from .services import exports_tidy
+
+    return exports_tidy()

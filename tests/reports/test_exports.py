@@ -379,3 +379,28 @@ def test_export_pages_keep_jobs_private_and_refresh_while_running(demo, client):
     assert client.get("/exports/").status_code == 200
     client.logout()
     assert client.get("/exports/").status_code == 302
+
+
+def test_interrupted_jobs_fail_and_old_files_are_removed(demo, api, export):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    export("zz_manager", "channels")
+    done = ExportJob.objects.get(status="done")
+    path = done.file.path
+    stuck = ExportJob.objects.create(requested_by=person("zz_manager"), report="channels", status="running")
+    ExportJob.objects.filter(pk=stuck.pk).update(created=timezone.now() - timedelta(hours=2))
+
+    assert services.exports_tidy() == (1, 0)
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "中断" in stuck.error
+    assert api("zz_manager").get(f"/api/v1/exports/{stuck.pk}/").json()["status"] == "failed"
+
+    assert services.exports_tidy(now=timezone.now() + timedelta(days=8)) == (0, 1)
+    done.refresh_from_db()
+    assert not done.file and "清理" in done.error
+    import os
+    assert not os.path.exists(path)
+    gone = api("zz_manager").get(f"/api/v1/exports/{done.pk}/file/")
+    assert gone.status_code == 410 and is_chinese(gone.json()["detail"])
