@@ -6,7 +6,7 @@ from django.http import Http404
 from guardian.models import UserObjectPermission
 
 from .filters import ChannelFilter
-from .models import Channel, OrgUnit, PostAssignment
+from .models import Channel, OrgUnit, Post, PostAssignment
 
 
 def assignments_of(user) -> list[PostAssignment]:
@@ -46,10 +46,7 @@ def scope_unit_ids(user) -> list[int] | None:
     if paths is None or (any(p.count("/") == 1 for p in paths) and OrgUnit.objects.filter(parent=None).count() == 1):
         ids = None
     else:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(path__startswith=path)
-        ids = list(OrgUnit.objects.filter(q).values_list("pk", flat=True))
+        ids = list(units_in_scope(user).values_list("pk", flat=True))
     user._scope_unit_ids = ids
     return ids
 
@@ -102,6 +99,11 @@ def units_in_scope(user) -> QuerySet:
     for path in paths:
         q |= Q(path__startswith=path)
     return OrgUnit.objects.filter(q)
+
+
+def post_names() -> dict[str, str]:
+    """Post code → Chinese name, for titles of steps and queues."""
+    return dict(Post.objects.values_list("code", "name"))
 
 
 def nearest_holder_unit(unit: OrgUnit, post_code: str) -> OrgUnit | None:

@@ -19,14 +19,19 @@ from .selectors import export_job_get_or_404, export_jobs_of
 from .services import export_request
 
 
-class PDFRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
+class BinaryRenderer(BaseRenderer):
+    """Passes the file's bytes through; subclasses name the media type."""
+
     charset = None
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data
+
+
+class PDFRenderer(BinaryRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
 
 
 class AlwaysFirstRenderer(BaseContentNegotiation):
@@ -148,14 +153,9 @@ class ExportDetailView(generics.RetrieveAPIView):
         return export_job_get_or_404(user=self.request.user, pk=self.kwargs["pk"])
 
 
-class XLSXRenderer(BaseRenderer):
+class XLSXRenderer(BinaryRenderer):
     media_type = XLSX_CONTENT_TYPE
     format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
 
 
 class ExportFileView(APIView):

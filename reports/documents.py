@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Channel, Post
+from governance.models import Channel
+from governance.selectors import post_names
 from workflows import routes
 from workflows.models import ApprovalProcess, ProcessEvent, ProcessKind
 from workflows.selectors import change_rows, step_rows
@@ -118,7 +119,7 @@ def _steps(process: ApprovalProcess) -> list[dict]:
 
 def approval_form_context(process: ApprovalProcess) -> dict:
     events = list(process.events.select_related("actor", "org_unit").order_by("at", "id"))
-    post_names = dict(Post.objects.values_list("code", "name"))
+    names = post_names()
     submit = next((e for e in events if e.action == ProcessEvent.Action.SUBMIT), None)
     channel = _channel_as_of(process, events)
     finished_at = events[-1].at if events and not process.is_open else None
@@ -132,7 +133,7 @@ def approval_form_context(process: ApprovalProcess) -> dict:
             as_of.channel = channel
         content["changes"] = change_rows(as_of)
     elif process.kind == ProcessKind.EXIT:
-        content["checklist"] = _checklist(process, events, post_names)
+        content["checklist"] = _checklist(process, events, names)
     return {
         "process": process,
         "title": f"{process.get_kind_display()}审批单",

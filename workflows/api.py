@@ -5,7 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.models import Post
+from governance.selectors import post_names
 
 from . import services
 from .filters import ProcessFilter
@@ -170,7 +170,7 @@ class TaskSerializer(serializers.Serializer):
 def task_rows(tasks, user) -> list[dict]:
     """Inbox rows with their process in one extra query, whatever the page size."""
     processes = processes_by_id(t.process_id for t in tasks)
-    names = dict(Post.objects.values_list("code", "name"))
+    names = post_names()
     rows = []
     for task in tasks:
         process = processes[task.process_id]

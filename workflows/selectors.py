@@ -109,11 +109,11 @@ def _readable(model_field, value, units):
 
 def step_rows(process: ApprovalProcess) -> list[dict]:
     """The plan as a list for display: title, post, state (done / current / waiting)."""
-    from governance.models import Post
+    from governance.selectors import post_names
 
     from .routes import step_title
 
-    names = dict(Post.objects.values_list("code", "name"))
+    names = post_names()
     rows = []
     for i, step in enumerate(process.plan):
         if process.state in (ApprovalProcess.State.COMPLETED, ApprovalProcess.State.APPROVED,

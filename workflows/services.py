@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 from governance import posts
 from governance.errors import Conflict, NotAllowed
 from governance.models import CORE_FIELDS, Channel, OrgUnit, Post
-from governance.selectors import can_act, get_scoped_or_404
+from governance.selectors import can_act, get_scoped_or_404, post_names
 from governance.services import acting_assignment, channel_apply_changes, channel_set_status
 
 from . import routes
@@ -299,7 +299,7 @@ def _decide(process, task, user, action, comment, data):
     unit = process.current_unit
     if task.flow_task.name == "revise":
         return _resubmit(process, task, user, comment)
-    title = routes.step_title(step, dict(Post.objects.values_list("code", "name")))
+    title = routes.step_title(step, post_names())
     if action == "approve":
         _approve_step(process, task, user, step, post_name, unit, comment, data, title)
         process.step_index += 1

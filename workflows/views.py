@@ -10,7 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from governance.models import CORE_FIELDS, Channel, Post
+from governance.models import CORE_FIELDS, Channel
+from governance.selectors import post_names
 from governance.pages import attempt
 from governance.views import display_value
 
@@ -43,10 +44,6 @@ def task_redirect(request, **kwargs):
 
 
 # ---------------------------------------------------------------- helpers
-
-def _post_names() -> dict[str, str]:
-    return dict(Post.objects.values_list("code", "name"))
-
 
 def _is_revise(task) -> bool:
     return task.flow_task.name == "revise"
@@ -104,7 +101,7 @@ def _task_page(request, task, process, form=None, status=200):
         "needs_boss_code": bool(buttons) and not _is_revise(task)
                            and (process.current_step or {}).get("action") == routes.ASSIGN_CODE,
         "claimable": task.owner_id is None and bool(buttons),
-        "step_label": _step_label(process, _post_names(), task),
+        "step_label": _step_label(process, post_names(), task),
         "own_request": not buttons and task.status in ("NEW", "ASSIGNED"),
     })
     return render(request, "workflows/task.html", context, status=status)
@@ -116,7 +113,7 @@ def _process_page(request, process, status=200):
         "my_task": inbox_for_user(user=request.user).filter(process_id=process.pk).first(),
         "can_withdraw": can_withdraw(process, request.user),
         "withdraw_form": WithdrawForm(),
-        "step_label": _step_label(process, _post_names()),
+        "step_label": _step_label(process, post_names()),
     })
     return render(request, "workflows/process_detail.html", context, status=status)
 
@@ -138,7 +135,7 @@ def inbox(request):
     tasks = list(page.object_list)
     copies = list(copies_for_user(user=request.user)[:COPIES_SHOWN])
     processes = processes_by_id([t.process_id for t in tasks] + [c.process_id for c in copies])
-    names = _post_names()
+    names = post_names()
     rows = [{"task": t, "process": processes.get(t.process_id),
              "step": _step_label(processes.get(t.process_id), names, t)} for t in tasks]
     copy_rows = [{"copy": c, "process": processes.get(c.process_id)} for c in copies]
@@ -148,7 +145,7 @@ def inbox(request):
 @login_required
 def my_requests(request):
     page = Paginator(requests_of_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    names = _post_names()
+    names = post_names()
     rows = [{"process": p, "step": _step_label(p, names), "can_withdraw": can_withdraw(p, request.user)}
             for p in page.object_list]
     return render(request, "workflows/requests.html", {"page": page, "rows": rows, "withdraw_form": WithdrawForm()})
@@ -231,7 +228,7 @@ def flow_list(request):
 
     steps = Prefetch("steps", queryset=RouteStep.objects.select_related("post").order_by("order"))
     all_routes = list(Route.objects.prefetch_related(steps).order_by("kind", "channel_type"))
-    names = _post_names()
+    names = post_names()
     flows = [{"kind": kind, "label": ProcessKind(kind).label, "note": FLOW_NOTES.get(kind, ""),
               "routes": [r for r in all_routes if r.kind == kind]} for kind in FLOWS]
     return render(request, "workflows/flows.html", {
