@@ -1,0 +1,8 @@
+"""Models of governance: the org tree and posts, and the channel registry."""
+from .channels import CORE_FIELDS, FINANCE_FIELDS, SOCIAL_CHANNEL_TYPES, Channel, ChannelType
+from .org import OrgUnit, Post, PostAssignment, PostAssignmentQuerySet
+
+__all__ = [
+    "CORE_FIELDS", "FINANCE_FIELDS", "SOCIAL_CHANNEL_TYPES", "Channel", "ChannelType",
+    "OrgUnit", "Post", "PostAssignment", "PostAssignmentQuerySet",
+]
