@@ -198,7 +198,7 @@ class World:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.hashers import make_password
 
-        from governance.management.commands.seed_demo import PASSWORD
+        from workflows.management.commands.seed_demo import PASSWORD
         from governance.models import Post, PostAssignment
 
         User = get_user_model()
@@ -231,14 +231,20 @@ class World:
 
     def routes(self):
         from governance.models import Channel
-        from workflows import routes
+        from workflows.engine.plan import build_plan, route_for, route_snapshot
+        from workflows.kinds.base import PlanContext
+        from workflows.registry import kind_for
 
-        self.route_by_type, self.plan_by_type = {}, {}
-        probe = Channel(org_unit=self.province)
+        onboarding = kind_for("onboarding")
+        self.route_by_type, self.plan_by_type, self.snapshot_by_type = {}, {}, {}
         for channel_type in TYPE_WEIGHTS:
-            route = routes.route_for("onboarding", channel_type)
+            probe = Channel(org_unit=self.province, channel_type=channel_type)
+            route = route_for(onboarding, category=channel_type, tier="county")
+            snapshot = route_snapshot(route, category=channel_type, tier="county")
             self.route_by_type[channel_type] = route
-            self.plan_by_type[channel_type] = routes.onboarding_plan(route, probe)
+            self.snapshot_by_type[channel_type] = snapshot
+            self.plan_by_type[channel_type] = build_plan(snapshot["steps"],
+                                                         PlanContext(onboarding, probe, {}, self.province))
 
     def holder_unit(self, post_code, unit_id):
         """Like routes.resolve_unit: the unit or its nearest ancestor where someone holds the post."""
@@ -313,13 +319,14 @@ class World:
         from viewflow.workflow.status import PROCESS, STATUS
 
         from governance.backends import post_permission
-        from governance.models import OrgUnit
-        from workflows.flows import OnboardingFlow
+        from governance.models import Channel, OrgUnit
+        from workflows.engine.plan import step_title
+        from workflows.flows import ApprovalFlow as OnboardingFlow
         from workflows.models import ApprovalProcess, CopyNotice, ProcessEvent
-        from workflows.routes import step_title
 
         rng = self.rng
         unit_ct = ContentType.objects.get_for_model(OrgUnit)
+        channel_ct = ContentType.objects.get_for_model(Channel)
         post_names = {code: p.name for code, p in self.posts.items()}
         now = timezone.now()
         forced = list(forced_shapes)
@@ -328,7 +335,7 @@ class World:
         for channel in channels:
             template = self.plan_by_type[channel.channel_type]
             plan = [dict(step, unit=channel.org_unit_id) for step in template]
-            choices = [i for i in STEP_WEIGHTS if i < len(plan) and plan[i]["action"] != "copy"]
+            choices = [i for i in STEP_WEIGHTS if i < len(plan) and plan[i]["step"] != "copy"]
             if forced and self.units_by_id[channel.org_unit_id].path.startswith(forced[0][0]) \
                     and self.route_by_type[channel.channel_type].filing == "approval":
                 _, step_index, claimed = forced.pop(0)
@@ -364,23 +371,25 @@ class World:
             task(OnboardingFlow.route, "FUNCTION", STATUS.DONE)
             task(OnboardingFlow.has_step, "EXCLUSIVE_GATEWAY", STATUS.DONE, started=False)
             proc_events = [dict(action=ProcessEvent.Action.SUBMIT, actor_id=requester_id,
-                                post=post_names["channel_manager"], step="", task=None,
-                                org_unit_id=self.holder_unit("channel_manager", unit_id))]
+                                post=post_names["channel_manager"], post_code="channel_manager", step="", task=None,
+                                org_unit_id=self.holder_unit("channel_manager", unit_id), step_index=None, signs=False)]
             approvals = 0
             for i, step in enumerate(plan[:step_index]):
                 holder_unit = self.holder_unit(step["post"], unit_id)
-                if step["action"] == "copy":  # done inside the route function, no task
+                if step["step"] == "copy":  # done inside the route function, no task
                     copies.append(CopyNotice(process_id=proc.pk, post=self.posts[step["post"]], org_unit_id=holder_unit))
                     proc_events.append(dict(action=ProcessEvent.Action.COPY, actor_id=None,
-                                            post=post_names[step["post"]], org_unit_id=holder_unit,
-                                            step=f"{post_names[step['post']]}抄送", task=None))
+                                            post=post_names[step["post"]], post_code=step["post"],
+                                            org_unit_id=holder_unit, step=f"{post_names[step['post']]}抄送", task=None,
+                                            step_index=i, signs=False))
                     continue
                 owner = self.holder[(step["post"], holder_unit)]
                 review = task(OnboardingFlow.review, "HUMAN", STATUS.DONE, owner_id=owner,
                               perm=post_permission(step["post"]), obj_pk=str(holder_unit))
                 proc_events.append(dict(action=ProcessEvent.Action.APPROVE, actor_id=owner,
-                                        post=post_names[step["post"]], org_unit_id=holder_unit,
-                                        step=step_title(step, post_names), task=review))
+                                        post=post_names[step["post"]], post_code=step["post"], org_unit_id=holder_unit,
+                                        step=step_title(step, post_names), task=review, step_index=i,
+                                        signs=bool(step["exclusive"])))
                 task(OnboardingFlow.decide, "SWITCH", STATUS.DONE, started=False)
                 task(OnboardingFlow.route, "FUNCTION", STATUS.DONE)
                 task(OnboardingFlow.has_step, "EXCLUSIVE_GATEWAY", STATUS.DONE, started=False)
@@ -392,18 +401,23 @@ class World:
                           owner_id=owner, perm=post_permission(step["post"]), obj_pk=str(current_unit))
             if claimed:
                 proc_events.append(dict(action=ProcessEvent.Action.CLAIM, actor_id=owner, post=post_names[step["post"]],
-                                        org_unit_id=current_unit, step="", task=review))
+                                        post_code=step["post"], org_unit_id=current_unit,
+                                        step=step_title(step, post_names), task=review, step_index=step_index,
+                                        signs=False))
             tasks.append(chain)
             events.append(proc_events)
             children.append(ApprovalProcess(
                 process_ptr_id=proc.pk, kind="onboarding",
                 number=f"XZ{proc.created.astimezone(timezone.get_current_timezone()):%Y%m%d}{proc.pk:06d}",
-                state=ApprovalProcess.State.IN_REVIEW, org_unit_id=unit_id, target_unit=None,
-                channel_id=channel.pk, requester_id=requester_id, requester_post=self.posts["channel_manager"],
-                filing=self.route_by_type[channel.channel_type].filing, plan=plan, step_index=step_index,
+                state=ApprovalProcess.State.IN_REVIEW, org_unit_id=unit_id, receiving_unit=None,
+                subject_type_id=channel_ct.pk, subject_id=channel.pk, title=channel.name,
+                requester_id=requester_id, requester_post=self.posts["channel_manager"],
+                filing=self.route_by_type[channel.channel_type].filing,
+                route_snapshot=dict(self.snapshot_by_type[channel.channel_type],
+                                    tier=self.units_by_id[unit_id].tier), plan=plan, step_index=step_index,
                 current_post=self.posts[step["post"]], current_unit_id=current_unit,
-                last_decision="approve" if approvals else "", changes={}, effective_date=None, exit_reason="",
-                comment="", version=approvals,
+                excludes_requester=not step["requester_may_act"], excludes_signers=bool(step["exclusive"]),
+                decision="approve" if approvals else "", payload={}, comment="", version=approvals,
             ))
 
         fields = ApprovalProcess._meta.local_concrete_fields
@@ -481,7 +495,7 @@ def start_real_processes(world, reserved):
 
     User = get_user_model()
     manager, supervisor = User.objects.get(username="zz_manager"), User.objects.get(username="zz_supervisor")
-    procs = [services.onboarding_start(user=manager, channel_id=c.pk, comment="") for c in reserved]
+    procs = [services.process_start(kind="onboarding", user=manager, data={"channel": c.pk}) for c in reserved]
     task_of = {t.process_id: t for t in inbox_for_user(user=supervisor)}
     services.task_claim(task_id=task_of[procs[1].pk].pk, user=supervisor)
     services.task_act(task_id=task_of[procs[2].pk].pk, user=supervisor, action="approve", comment="")
@@ -498,13 +512,15 @@ def process_shape(pk):
     p = ApprovalProcess.objects.get(pk=pk)
     base = model_to_dict(Process.objects.get(pk=pk))
     child = {f.attname: getattr(p, f.attname) for f in ApprovalProcess._meta.local_concrete_fields}
-    rel = {p.org_unit_id: "<unit>", p.channel.created_by_id: "<creator>"}
+    rel = {p.org_unit_id: "<unit>", p.subject.created_by_id: "<creator>"}
     out = {"process." + k: v for k, v in base.items() if k not in ("id", "created")}
     for k, v in child.items():
-        if k in ("process_ptr_id", "number", "channel_id", "updated", "comment"):
+        if k in ("process_ptr_id", "number", "subject_id", "title", "updated", "comment"):
             continue
         out["approval." + k] = rel.get(v, v) if k in ("org_unit_id", "requester_id") else v
     out["approval.plan"] = [dict(s, unit=rel.get(s["unit"], s["unit"])) for s in p.plan]
+    # the route itself depends on the channel's type and unit tier; its steps must be the same
+    out["approval.route_snapshot"] = {k: p.route_snapshot[k] for k in ("steps", "filing", "objection_days")}
     out["number format"] = bool(re.fullmatch(rf"XZ\d{{8}}{p.pk:06d}", p.number))
     tasks = list(Task.objects.filter(process_id=pk).order_by("pk"))
     index = {t.pk: i for i, t in enumerate(tasks)}
@@ -518,7 +534,8 @@ def process_shape(pk):
             out[f"task[{i}].{k} set"] = getattr(t, k) is not None
         out[f"task[{i}].previous"] = sorted(index.get(x.pk) for x in t.previous.all())
     for i, e in enumerate(ProcessEvent.objects.filter(process_id=pk).order_by("at", "id")):
-        out[f"event[{i}]"] = (e.action, e.actor_id, e.post, e.org_unit_id, e.step, index.get(e.task_id))
+        out[f"event[{i}]"] = (e.action, e.actor_id, e.post, e.post_code, e.org_unit_id, e.step, e.step_index, e.signs,
+                              index.get(e.task_id))
     out["copies"] = CopyNotice.objects.filter(process_id=pk).count()
     return out
 

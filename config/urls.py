@@ -4,9 +4,12 @@ from django.urls import include, path, register_converter
 
 from governance.forms import LoginForm
 
+from workflows.converters import KindConverter
+
 from .converters import IdConverter
 
 register_converter(IdConverter, "id")  # before the includes below, whose patterns use <id:...>
+register_converter(KindConverter, "kind")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

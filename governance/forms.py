@@ -4,7 +4,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 
 from .models import CORE_FIELDS, Channel, ChannelType, OrgUnit
 from . import filters
@@ -90,67 +89,6 @@ class ChannelForm(forms.ModelForm):
     def changed_values(self) -> dict:
         """Only the fields the user actually changed (disabled core fields never are)."""
         return {name: self.cleaned_data[name] for name in self.changed_data if not self.fields[name].disabled}
-
-
-class ChannelChangeForm(forms.Form):
-    """核心信息变更: the core fields prefilled with today's values, an effective date and a note."""
-
-    effective_date = forms.DateField(label="生效日期", widget=DATE_INPUT,
-                                     help_text="今天或更早:审批通过即生效;晚于今天:到期生效。")
-    comment = forms.CharField(label="变更说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, channel: Channel, **kwargs):
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("effective_date", timezone.localdate())
-        for name in CORE_FIELDS:
-            value = getattr(channel, "org_unit_id" if name == "org_unit" else name)
-            kwargs["initial"].setdefault(name, value)
-        super().__init__(*args, **kwargs)
-        self.channel = channel
-        core = {}
-        for name in CORE_FIELDS:
-            model_field = Channel._meta.get_field(name)
-            if name == "org_unit":
-                # A transfer may go to another city (its leader co-signs), never to the province itself.
-                field = forms.ModelChoiceField(label=model_field.verbose_name, empty_label=None,
-                                               queryset=OrgUnit.objects.exclude(tier=OrgUnit.Tier.PROVINCE))
-            else:
-                field = model_field.formfield()
-            if name in ("address", "business_scope", "name", "operator_company"):
-                field.widget.attrs["size"] = 60
-            core[name] = field
-        self.fields = {**core, **self.fields}
-
-    def changes(self) -> dict:
-        """Fields whose value differs from the channel's: strings, or the unit's pk."""
-        result = {}
-        for name in CORE_FIELDS:
-            value = self.cleaned_data.get(name)
-            if name == "org_unit":
-                if value is not None and value.pk != self.channel.org_unit_id:
-                    result[name] = value.pk
-                continue
-            current = getattr(self.channel, name)
-            if value is None:
-                value = ""
-            if str(value) != str(current if current is not None else ""):
-                result[name] = str(value)
-        return result
-
-
-class ChannelExitForm(forms.Form):
-    reason = forms.ChoiceField(label="退出原因", choices=())
-    comment = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        from workflows.models import ExitReason
-
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "请选择")] + list(ExitReason.choices)
-
-
-class SubmitForm(forms.Form):
-    comment = forms.CharField(label="提交说明", required=False, max_length=2000)
 
 
 class ChannelFilter(filters.ChannelFilter):

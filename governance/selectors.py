@@ -63,23 +63,30 @@ def scope_q(user, *unit_fields: str) -> Q:
 
 
 def _granted_ids(user, model) -> list[int]:
-    """Per-object view grants (django-guardian), e.g. a delegate on one request."""
-    content_type = ContentType.objects.get_for_model(model)
-    return [
-        int(pk) for pk in UserObjectPermission.objects.filter(
-            user_id=user.pk, content_type=content_type, permission__codename=f"view_{model._meta.model_name}"
-        ).values_list("object_pk", flat=True)
-    ]
+    """Per-object view grants (django-guardian), e.g. a delegate on one request; cached per request."""
+    cache = user.__dict__.setdefault("_granted_ids", {})
+    if model not in cache:
+        content_type = ContentType.objects.get_for_model(model)
+        cache[model] = [
+            int(pk) for pk in UserObjectPermission.objects.filter(
+                user_id=user.pk, content_type=content_type, permission__codename=f"view_{model._meta.model_name}"
+            ).values_list("object_pk", flat=True)
+        ]
+    return cache[model]
 
 
-def scoped(queryset: QuerySet, user, *unit_fields: str) -> QuerySet:
-    """Objects of `queryset` whose unit (any of `unit_fields`) lies in the user's subtrees."""
+def scoped(queryset: QuerySet, user, *unit_fields: str, also: dict[str, Q] | None = None) -> QuerySet:
+    """Objects of `queryset` whose unit (any of `unit_fields`) lies in the user's subtrees, plus per-object
+    grants. `also` maps a further unit field to the condition under which it counts too (a transfer's
+    receiving unit sees the request only while it is open)."""
     if not user or not user.is_authenticated:
         return queryset.none()
     unit_fields = unit_fields or ("org_unit",)
     q = scope_q(user, *unit_fields)
     if not q:
         return queryset
+    for field, condition in (also or {}).items():
+        q |= scope_q(user, field) & condition
     granted = _granted_ids(user, queryset.model)
     return queryset.filter(q | Q(pk__in=granted) if granted else q)
 

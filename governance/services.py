@@ -6,6 +6,7 @@ from . import posts
 from .errors import NotAllowed
 from .models import CORE_FIELDS, Channel, OrgUnit
 from .selectors import assignments_of, scope_paths
+from .validators import validate_boss_code
 
 CORE_FIELD_MESSAGE = "“{label}”属于核心信息,请通过核心信息变更流程(/api/v1/processes/change/)修改。"
 LOCKED_STATUSES = {Channel.Status.EXITING, Channel.Status.CLOSED}
@@ -60,11 +61,8 @@ def channel_create(*, user, data: dict) -> Channel:
 
 
 def core_fields_editable(channel: Channel) -> bool:
-    """Before approval (draft, or returned for revision) the whole record is the submitter's to fix."""
-    if channel.status == Channel.Status.DRAFT:
-        return True
-    return channel.status == Channel.Status.PENDING and channel.processes.filter(
-        kind="onboarding", state="returned").exists()
+    """Before approval (a draft, or one returned for revision) the whole record is the submitter's to fix."""
+    return channel.status == Channel.Status.DRAFT
 
 
 @transaction.atomic
@@ -95,8 +93,14 @@ def channel_update(*, channel: Channel, user, data: dict, reason: str = "") -> C
     return channel
 
 
+def _locked(channel: Channel) -> Channel:
+    return Channel.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=channel.pk)
+
+
+@transaction.atomic
 def channel_set_status(*, channel: Channel, status: str, user, post_name: str, reason: str) -> Channel:
     """Status moves only along Channel.TRANSITIONS; each move is a history row with its reason."""
+    channel = _locked(channel)
     if status not in Channel.TRANSITIONS[channel.status]:
         raise ValidationError(
             f"渠道状态不能从“{channel.get_status_display()}”变为“{Channel.Status(status).label}”。")
@@ -105,9 +109,27 @@ def channel_set_status(*, channel: Channel, status: str, user, post_name: str, r
     return channel
 
 
+@transaction.atomic
 def channel_apply_changes(*, channel: Channel, changes: dict, user, post_name: str, reason: str) -> Channel:
     """Apply approved core-info changes (values already validated when the request was made)."""
+    channel = _locked(channel)
     for field, value in changes.items():
         setattr(channel, field, value)
     _save(channel, user=user, post_name=post_name, reason=reason)
+    return channel
+
+
+@transaction.atomic
+def channel_assign_boss_code(*, channel: Channel, boss_code: str, user, post_name: str) -> Channel:
+    """分配BOSS编码: 6-20 letters and digits, unique across the province."""
+    boss_code = (boss_code or "").strip()
+    try:
+        validate_boss_code(boss_code)
+    except ValidationError as exc:
+        raise ValidationError({"boss_code": exc.messages})
+    channel = _locked(channel)
+    if Channel.objects.filter(boss_code=boss_code).exclude(pk=channel.pk).exists():
+        raise ValidationError({"boss_code": f"BOSS编码“{boss_code}”已被其他渠道使用。"})
+    channel.boss_code = boss_code
+    _save(channel, user=user, post_name=post_name, reason="分配BOSS编码")
     return channel

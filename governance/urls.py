@@ -8,7 +8,4 @@ urlpatterns = [
     path("channels/new/", views.channel_new, name="channel_new"),
     path("channels/<id:pk>/", views.channel_detail, name="channel_detail"),
     path("channels/<id:pk>/edit/", views.channel_edit, name="channel_edit"),
-    path("channels/<id:pk>/submit/", views.channel_submit, name="channel_submit"),
-    path("channels/<id:pk>/change/", views.channel_change, name="channel_change"),
-    path("channels/<id:pk>/exit/", views.channel_exit, name="channel_exit"),
 ]

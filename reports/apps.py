@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "报表与单据"
+
+    def ready(self):
+        from workflows.signals import process_completed
+
+        from .services import document_archive_enqueue
+
+        process_completed.connect(document_archive_enqueue, dispatch_uid="reports.archive_on_completion")

@@ -21,6 +21,7 @@ from governance.filters import ChannelFilter
 from governance.models import Channel
 from governance.selectors import channel_list
 from workflows.filters import ProcessFilter
+from workflows.registry import KINDS
 from workflows.selectors import process_list
 
 from .forms import AuditLogFilterForm
@@ -69,24 +70,27 @@ CHANNEL_COLUMNS = [
 ]
 
 PROCESS_COLUMNS = [
-    Column("ID", lambda p: p.pk, 8),
     Column("审批单号", lambda p: p.number, 20),
     Column("流程", lambda p: p.get_kind_display(), 12),
     Column("状态", lambda p: p.get_state_display(), 12),
     Column("申请单位", lambda p: p.org_unit.name, 14),
-    Column("渠道", lambda p: p.channel.name if p.channel_id else "", 28),
-    Column("节点代码", lambda p: p.channel.node_code if p.channel_id else "", 16),
-    Column("申请人", lambda p: _person(p.requester), 12),
-    Column("申请人账号", lambda p: p.requester.username, 14),
+    Column("审批事项", lambda p: p.title, 28),
+    Column("申请人", lambda p: _person(p.requester) or "系统", 12),
+    Column("申请人账号", lambda p: p.requester.username if p.requester_id else "", 14),
     Column("发起时间", lambda p: p.created, 18),
     Column("办结时间", lambda p: p.finished, 18),
     Column("当前岗位", lambda p: p.current_post.name if p.current_post_id else "", 16),
     Column("当前处理单位", lambda p: p.current_unit.name if p.current_unit_id else "", 14),
     Column("报批/报备", lambda p: p.get_filing_display(), 10),
-    Column("生效日期", lambda p: p.effective_date, 12),
-    Column("退出原因", lambda p: p.get_exit_reason_display() if p.exit_reason else "", 12),
     Column("申请说明", lambda p: p.comment, 36),
 ]
+
+
+def _kind_columns(filters: dict) -> list:
+    """A list narrowed to one kind also shows that kind's own columns (e.g. a change's 生效日期)."""
+    kind = KINDS.get(filters.get("kind", ""))
+    return list(kind.columns) if kind else []
+
 
 AUDIT_COLUMNS = [  # rows come ready-made from reports.selectors.audit_log_rows
     Column("时间", None, 18), Column("操作人", None, 12), Column("账号", None, 14), Column("岗位", None, 16),
@@ -105,20 +109,25 @@ class ReportSpec:
     validate: Callable[..., None]  # (user, filters) → None, or ValidationError
     total: Callable[..., int]
     rows: Callable[..., Iterator[list]]
+    extra_columns: Callable[[dict], list] = lambda filters: []
+
+    def columns_for(self, filters: dict) -> list[Column]:
+        return self.columns + self.extra_columns(filters)
 
     @property
     def title(self) -> str:
         return ExportJob.Report(self.name).label
 
 
-def _queryset_report(name, filterset_class, selector, columns) -> ReportSpec:
+def _queryset_report(name, filterset_class, selector, columns, extra=lambda filters: []) -> ReportSpec:
     def rows(user, filters):
         queryset = selector(user=user, filters=filters)
+        chosen = columns + extra(filters)
         for obj in queryset.iterator(chunk_size=CHUNK):
-            yield [column.value(obj) for column in columns]
+            yield [column.value(obj) for column in chosen]
 
     return ReportSpec(
-        name=name, filter_names=tuple(filterset_class.base_filters), columns=columns,
+        name=name, filter_names=tuple(filterset_class.base_filters), columns=columns, extra_columns=extra,
         validate=lambda user, filters: selector(user=user, filters=filters),  # builds, never evaluates
         total=lambda user, filters: selector(user=user, filters=filters).count(),
         rows=rows,
@@ -129,7 +138,7 @@ REPORTS: dict[str, ReportSpec] = {
     ExportJob.Report.CHANNELS: _queryset_report(ExportJob.Report.CHANNELS, ChannelFilter, channel_list,
                                                 CHANNEL_COLUMNS),
     ExportJob.Report.PROCESSES: _queryset_report(ExportJob.Report.PROCESSES, ProcessFilter, process_list,
-                                                 PROCESS_COLUMNS),
+                                                 PROCESS_COLUMNS, _kind_columns),
     ExportJob.Report.AUDIT_LOG: ReportSpec(
         name=ExportJob.Report.AUDIT_LOG, filter_names=tuple(AuditLogFilterForm.base_fields), columns=AUDIT_COLUMNS,
         validate=lambda user, filters: audit_log_validate(filters),

@@ -1,5 +1,8 @@
 from django import forms
 
+from workflows.models import ProcessEvent
+from workflows.registry import kind_choices
+
 
 class VerifyForm(forms.Form):
     number = forms.CharField(label="审批单号", max_length=40, strip=True)
@@ -14,14 +17,10 @@ HISTORY_TYPES = {"+": "create", "~": "update", "-": "delete"}
 
 
 def _audit_kinds():
-    from workflows.models import ProcessKind
-
-    return [("", "全部"), *ProcessKind.choices, (CHANNEL_RECORD, "渠道信息")]
+    return [("", "全部"), *kind_choices(), (CHANNEL_RECORD, "渠道信息")]
 
 
 def _audit_actions():
-    from workflows.models import ProcessEvent
-
     return [("", "全部"), *ProcessEvent.Action.choices, *CHANNEL_ACTIONS.items()]
 
 

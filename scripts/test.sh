@@ -8,6 +8,7 @@ bash scripts/setup.sh
 bash scripts/services.sh
 
 export PLAYWRIGHT_CHROMIUM=/usr/bin/chromium
+export FAIL_ON_SKIP=1  # a skipped test fails the run (tests/conftest.py)
 
 describe() {  # describe <exit code>
     case $1 in

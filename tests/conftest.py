@@ -1,15 +1,19 @@
 """Fixtures shared by every test: the demo world, users by name, API clients with tokens."""
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 PASSWORD = "demo-pass-2026"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -20,9 +24,25 @@ def media_in_tmp(tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
+def _seed():
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo world is loaded once per test database; each test's transaction rolls back to it."""
+    with django_db_blocker.unblock():
+        _seed()
+
+
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    """The demo world (a transactional test empties the database at its end: the next one reloads it)."""
+    from governance.models import OrgUnit
+
+    if not OrgUnit.objects.filter(code="HA").exists():
+        _seed()
 
 
 @pytest.fixture
@@ -46,3 +66,25 @@ def api(demo):
 def login(client, username):
     assert client.login(username=username, password=PASSWORD)
     return client
+
+
+def processes_of(channel):
+    """The requests about one channel (a Channel or its id)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from governance.models import Channel
+    from workflows.models import ApprovalProcess
+
+    pk = channel if isinstance(channel, int) else channel.pk
+    return ApprovalProcess.objects.filter(subject_type=ContentType.objects.get_for_model(Channel), subject_id=pk)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (FAIL_ON_SKIP=1, set by scripts/test.sh) a skipped test is a failure: a check that silently does
+    not run is a defect, not a pass."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("FAIL_ON_SKIP") and skipped:
+        for report in skipped:
+            reporter.write_line(f"SKIPPED IN CI (not allowed): {report.nodeid} {report.longrepr}", red=True)
+        session.exitstatus = 1

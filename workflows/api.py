@@ -5,22 +5,23 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.selectors import post_names
-
 from . import services
+from .engine.start import kind_or_404
 from .filters import ProcessFilter
-from .models import ApprovalProcess, ExitReason, ProcessKind
-from .routes import step_title
-from .selectors import (change_rows, copies_for_user, inbox_for_user, process_list, processes_by_id, processes_for_user,
-                        step_rows)
+from .kinds.base import CommentInput
+from .models import ApprovalProcess
+from .registry import KINDS, STEP_KINDS
+from .rows import task_rows
+from .selectors import copies_for_user, inbox_for_user, process_list, processes_for_user, step_rows
 
-OPEN_KINDS = ("onboarding", "change", "exit")
+TASK_ACTIONS = ("approve", "reject", "return")
 
 
 class EventSerializer(serializers.Serializer):
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
     actor_name = serializers.SerializerMethodField()
     post = serializers.CharField()
+    post_code = serializers.CharField()
     org_unit = serializers.CharField(source="org_unit.name", allow_null=True, default=None)
     time = serializers.DateTimeField(source="at")
     action = serializers.CharField()
@@ -32,93 +33,82 @@ class EventSerializer(serializers.Serializer):
         return (event.actor.get_full_name() or event.actor.username) if event.actor else "系统"
 
 
+class SubjectSerializer(serializers.Serializer):
+    type = serializers.CharField(source="subject_type.model")
+    id = serializers.IntegerField(source="subject_id")
+    name = serializers.CharField(source="title")
+
+
 class ProcessSerializer(serializers.ModelSerializer):
     status = serializers.CharField(source="state")
     status_display = serializers.CharField(source="get_state_display")
     kind_display = serializers.CharField(source="get_kind_display")
     org_unit = serializers.CharField(source="org_unit.code")
-    channel_name = serializers.CharField(source="channel.name", allow_null=True, default=None)
-    requester = serializers.CharField(source="requester.username")
+    subject = SubjectSerializer(source="*")
+    requester = serializers.CharField(source="requester.username", allow_null=True, default=None)
     current_post = serializers.CharField(source="current_post.name", allow_null=True, default=None)
     current_unit = serializers.CharField(source="current_unit.name", allow_null=True, default=None)
 
     class Meta:
         model = ApprovalProcess
-        fields = ["id", "number", "kind", "kind_display", "status", "status_display", "org_unit", "channel",
-                  "channel_name", "requester", "created", "finished", "current_post", "current_unit",
-                  "effective_date", "exit_reason", "comment"]
+        fields = ["id", "number", "kind", "kind_display", "status", "status_display", "org_unit", "subject",
+                  "title", "requester", "created", "finished", "current_post", "current_unit", "comment"]
 
 
 class ProcessDetailSerializer(ProcessSerializer):
+    """The process with its steps and history; each kind adds its request's own fields (e.g. a change's
+    `changes` and `effective_date`, an exit's `exit_reason`)."""
+
+    receiving_unit = serializers.CharField(source="receiving_unit.name", allow_null=True, default=None)
     steps = serializers.SerializerMethodField()
-    changes = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     can_withdraw = serializers.SerializerMethodField()
 
     class Meta(ProcessSerializer.Meta):
-        fields = ProcessSerializer.Meta.fields + ["filing", "steps", "changes", "history", "can_withdraw"]
+        fields = ProcessSerializer.Meta.fields + ["filing", "receiving_unit", "steps", "history", "can_withdraw"]
 
     def get_steps(self, process) -> list[dict]:
         return step_rows(process)
 
-    def get_changes(self, process) -> list[dict]:
-        return change_rows(process)
-
     def get_history(self, process) -> list[dict]:
-        events = process.events.select_related("actor", "org_unit")
-        return EventSerializer(events, many=True).data
+        return EventSerializer(process.events.select_related("actor", "org_unit"), many=True).data
 
     def get_can_withdraw(self, process) -> bool:
         return services.can_withdraw(process, self.context["request"].user)
 
-
-class OnboardingInput(serializers.Serializer):
-    channel = serializers.IntegerField(label="渠道")
-    comment = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    def to_representation(self, process):
+        return {**super().to_representation(process), **process.kind_spec.detail(process)}
 
 
-class ChangeInput(OnboardingInput):
-    changes = serializers.DictField(label="变更内容", help_text="核心字段 → 新值,如 {\"bank_account\": \"...\"}")
-    effective_date = serializers.DateField(label="生效日期")
+def _detail(request, process, code=status.HTTP_200_OK) -> Response:
+    """The process as the caller may now see it. An actor who ended a request they saw only while it was open
+    (a transfer's receiving unit rejecting it) gets its brief row, not its detail."""
+    visible = processes_for_user(user=request.user).select_related("receiving_unit").filter(pk=process.pk).first()
+    if visible is None:
+        return Response(ProcessSerializer(process).data, status=code)
+    return Response(ProcessDetailSerializer(visible, context={"request": request}).data, status=code)
 
 
-class ExitInput(OnboardingInput):
-    reason = serializers.ChoiceField(choices=ExitReason.choices, label="退出原因")
-
-
-START_INPUTS = {"onboarding": OnboardingInput, "change": ChangeInput, "exit": ExitInput}
-
-
-def _start(kind, user, data):
-    if kind == "onboarding":
-        return services.onboarding_start(user=user, channel_id=data["channel"], comment=data["comment"])
-    if kind == "change":
-        return services.change_start(user=user, channel_id=data["channel"], changes=data["changes"],
-                                     effective_date=data["effective_date"], comment=data["comment"])
-    return services.exit_start(user=user, channel_id=data["channel"], reason=data["reason"], comment=data["comment"])
+def _start_inputs():
+    return [kind.start_input for kind in KINDS.values()]
 
 
 class ProcessStartView(APIView):
     @extend_schema(
         summary="发起流程",
-        parameters=[OpenApiParameter("kind", enum=ProcessKind.values, location=OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("kind", enum=list(KINDS), location=OpenApiParameter.PATH)],
         request=PolymorphicProxySerializer(component_name="ProcessStartInput", resource_type_field_name=None,
-                                           serializers=[OnboardingInput, ChangeInput, ExitInput]),
+                                           serializers=_start_inputs),
         responses={201: ProcessDetailSerializer},
-        description="kind=onboarding: {channel}; change: {channel, changes, effective_date}; "
-                    "exit: {channel, reason, comment}. reason ∈ " + ", ".join(ExitReason.values),
+        description="每种流程的请求体见其输入结构:onboarding {channel};change {channel, changes, effective_date};"
+                    "exit {channel, reason, comment}。",
     )
     def post(self, request, kind):
-        if kind not in ProcessKind.values:
-            raise Http404("未知的流程类型。")
-        if kind not in OPEN_KINDS:
-            return Response({"detail": f"“{ProcessKind(kind).label}”流程尚未开放。", "errors": {}}, status=400)
-        serializer = START_INPUTS[kind](data=request.data)
+        spec = kind_or_404(kind)
+        serializer = spec.start_input(data=request.data)
         serializer.is_valid(raise_exception=True)
-        process = _start(kind, request.user, serializer.validated_data)
-        process = processes_for_user(user=request.user).get(pk=process.pk)
-        return Response(ProcessDetailSerializer(process, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        process = services.process_start(kind=kind, user=request.user, data=serializer.validated_data)
+        return _detail(request, process, status.HTTP_201_CREATED)
 
 
 class ProcessListView(generics.ListAPIView):
@@ -139,10 +129,6 @@ class ProcessDetailView(generics.RetrieveAPIView):
         return services.process_get_or_404(user=self.request.user, pk=self.kwargs["pk"])
 
 
-class CommentInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", label="意见")
-
-
 class ProcessWithdrawView(APIView):
     @extend_schema(request=CommentInput, responses=ProcessDetailSerializer, summary="撤回(仅申请人,下一环节处理前)")
     def post(self, request, pk):
@@ -150,7 +136,7 @@ class ProcessWithdrawView(APIView):
         serializer = CommentInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         process = services.process_withdraw(process=process, user=request.user, **serializer.validated_data)
-        return Response(ProcessDetailSerializer(process, context={"request": request}).data)
+        return _detail(request, process)
 
 
 class TaskSerializer(serializers.Serializer):
@@ -159,33 +145,11 @@ class TaskSerializer(serializers.Serializer):
     number = serializers.CharField()
     kind = serializers.CharField()
     name = serializers.CharField()
-    channel = serializers.IntegerField(allow_null=True)
-    channel_name = serializers.CharField(allow_null=True)
+    subject = serializers.DictField()
     status = serializers.CharField()
     claimed = serializers.BooleanField()
     created = serializers.DateTimeField()
     actions = serializers.ListField(child=serializers.CharField())
-
-
-def task_rows(tasks, user) -> list[dict]:
-    """Inbox rows with their process in one extra query, whatever the page size."""
-    processes = processes_by_id(t.process_id for t in tasks)
-    names = post_names()
-    rows = []
-    for task in tasks:
-        process = processes[task.process_id]
-        if task.flow_task.name == "revise":
-            name = "修改后重新提交"
-        else:
-            name = step_title(process.current_step, names) if process.current_step else str(task.flow_task)
-        rows.append({
-            "id": task.pk, "process_id": task.process_id, "number": process.number, "kind": process.kind,
-            "name": name, "channel": process.channel_id,
-            "channel_name": process.channel.name if process.channel_id else None,
-            "status": task.status, "claimed": task.owner_id is not None, "created": task.created,
-            "actions": services.task_actions(task, process, user),
-        })
-    return rows
 
 
 class TaskListView(generics.ListAPIView):
@@ -198,38 +162,46 @@ class TaskListView(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(TaskSerializer(task_rows(page, request.user), many=True).data)
+        return self.get_paginated_response(TaskSerializer(task_rows(page), many=True).data)
 
 
-class TaskActionInput(CommentInput):
-    boss_code = serializers.CharField(required=False, allow_blank=True, default="", label="BOSS渠道编码")
+def _step_inputs():
+    inputs = {kind.resubmit_input for kind in KINDS.values()} | {step.input_class for step in STEP_KINDS.values()}
+    return sorted(inputs, key=lambda cls: cls.__module__ + cls.__name__)
 
 
 class TaskActionView(APIView):
     @extend_schema(
-        request=TaskActionInput, responses=ProcessDetailSerializer, summary="办理任务",
-        parameters=[OpenApiParameter("action", enum=["approve", "reject", "return"], location=OpenApiParameter.PATH)],
-        description="approve 同意(修改环节为重新提交;支援中心环节需 boss_code), reject 驳回, return 退回修改;"
-                    "驳回与退回须填写 comment。任务不属于调用者 → 404;已处理 → 409。",
+        request=PolymorphicProxySerializer(component_name="TaskActionInput", resource_type_field_name=None,
+                                           serializers=_step_inputs),
+        responses=ProcessDetailSerializer, summary="办理任务",
+        parameters=[OpenApiParameter("action", enum=list(TASK_ACTIONS), location=OpenApiParameter.PATH)],
+        description="approve 同意(修改环节为重新提交,并带上修改后的申请内容;各环节另带本环节的字段,如支援中心"
+                    "环节的 boss_code), reject 驳回, return 退回修改;驳回与退回须填写 comment。"
+                    "任务不属于调用者 → 404;已处理 → 409。",
     )
     def post(self, request, pk, action):
-        if action not in ("approve", "reject", "return"):
+        if action not in TASK_ACTIONS:
             raise Http404("未知的操作。")
-        serializer = TaskActionInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        process = services.task_act(task_id=pk, user=request.user, action=action, comment=data["comment"],
-                                    data={"boss_code": data["boss_code"]})
-        process = ApprovalProcess.objects.select_related(
-            "channel", "org_unit", "requester", "current_post", "current_unit").get(pk=process.pk)
-        return Response(ProcessDetailSerializer(process, context={"request": request}).data)
+        serializer = CommentInput(data=request.data)
+        serializer.is_valid(raise_exception=True)  # a body that is not an object is a 400 here
+        process = services.task_act(task_id=pk, user=request.user, action=action,
+                                    comment=serializer.validated_data["comment"], data=request.data)
+        return _detail(request, process)
 
 
 class TaskClaimView(APIView):
     @extend_schema(request=None, responses=TaskSerializer, summary="签收任务")
     def post(self, request, pk):
         task = services.task_claim(task_id=pk, user=request.user)
-        return Response(TaskSerializer(task_rows([task], request.user)[0]).data)
+        return Response(TaskSerializer(task_rows([task])[0]).data)
+
+
+class TaskUnclaimView(APIView):
+    @extend_schema(request=None, responses=TaskSerializer, summary="放弃签收(退回岗位待办)")
+    def post(self, request, pk):
+        task = services.task_unclaim(task_id=pk, user=request.user)
+        return Response(TaskSerializer(task_rows([task])[0]).data)
 
 
 class CopySerializer(serializers.Serializer):

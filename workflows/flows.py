@@ -1,11 +1,9 @@
-"""The channel lifecycle flows. They read like the diagram; the rules live in `services`.
+"""The one approval flow every process kind runs. It reads like the diagram; the rules live in `engine`.
 
-Every flow shares one approval loop: the route is data (a plan of steps stored on the
-process), so `review` is one node that serves every step, whoever holds its post.
+The route is data (a plan of steps stored on the process), so `review` is one node that serves every
+step, whoever holds its post; `finish` waits for a due date when the kind has one (a change's 生效日期).
 """
-from datetime import datetime, time
-
-from django.utils import timezone
+from django.shortcuts import redirect
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.flow import Flow
@@ -13,9 +11,14 @@ from viewflow.workflow.lock import select_for_update_lock
 
 from governance.backends import post_permission
 
-from . import services
-from .models import ApprovalProcess
-from .views import task_redirect
+from .engine import routing
+from .engine.trail import Actor, event_record
+from .models import ApprovalProcess, Decision, ProcessEvent
+
+
+def task_redirect(request, **kwargs):
+    """The node view Viewflow needs: a task is handled on its own page."""
+    return redirect("workflows:task", task_id=kwargs.get("task_pk"))
 
 
 def _process(process) -> ApprovalProcess:
@@ -40,30 +43,29 @@ def has_open_step(activation) -> bool:
 
 
 def was_returned(activation) -> bool:
-    return _process(activation.process).last_decision == "return"
+    return _process(activation.process).decision == Decision.RETURN
 
 
 def was_rejected(activation) -> bool:
-    return _process(activation.process).last_decision == "reject"
+    return _process(activation.process).decision == Decision.REJECT
 
 
-def change_is_due(activation) -> bool:
-    return _process(activation.process).effective_date <= timezone.localdate()
+def is_due(activation) -> bool:
+    return routing.is_due(_process(activation.process))
 
 
-def change_due_at(activation) -> datetime:
-    day = _process(activation.process).effective_date
-    return timezone.make_aware(datetime.combine(day, time.min))
+def due_at(activation):
+    return routing.due_at(_process(activation.process))
 
 
-class ApprovalLoop:
-    """Nodes shared by the channel flows; each flow adds its own `finish` tail."""
+class ApprovalFlow(Flow):
+    """审批流程: submit → each step of the plan → carried out (at once or on its due date)."""
 
     process_class = ApprovalProcess
     lock_impl = select_for_update_lock
 
     start = flow.StartHandle(this.start_process).Annotation(title="提交申请").Next(this.route)
-    route = flow.Function(this.route_next_step).Annotation(title="按路由确定下一环节").Next(this.has_step)
+    route = flow.Function(this.route_next).Annotation(title="按路由确定下一环节").Next(this.has_step)
     has_step = flow.If(has_open_step).Annotation(title="还有待办环节?").Then(this.review).Else(this.finish)
     review = (
         flow.View(task_redirect)
@@ -71,65 +73,26 @@ class ApprovalLoop:
         .Permission(queue_permission, obj=queue_unit)
         .Next(this.decide)
     )
-    decide = flow.Switch().Annotation(title="审批结果").Case(this.revise, was_returned).Case(this.rejected, was_rejected).Default(this.route)
+    decide = (flow.Switch().Annotation(title="审批结果")
+              .Case(this.revise, was_returned).Case(this.rejected, was_rejected).Default(this.route))
     revise = flow.View(task_redirect).Annotation(title="修改后重新提交").Assign(requester).Next(this.route)
     rejected = flow.End().Annotation(title="已驳回")
+    finish = flow.If(is_due).Annotation(title="已到生效日期?").Then(this.complete).Else(this.wait)
+    wait = flow.Timer(due_at).Annotation(title="等待生效日期").Next(this.complete)
+    complete = flow.Function(this.complete_process).Annotation(title="办结").Next(this.end)
     end = flow.End().Annotation(title="办结")
 
-    def start_process(self, activation, submitted=None, **fields):
+    def start_process(self, activation, submitted: Actor, **fields):
         for name, value in fields.items():
             setattr(activation.process, name, value)
         activation.process.save()
-        services.submit_record(process=activation.process, **submitted)  # first in the trail, before any copy
+        event_record(process=activation.process, action=ProcessEvent.Action.SUBMIT, actor=submitted,
+                     comment=fields.get("comment", ""),
+                     unit=submitted.unit or activation.process.org_unit)  # first in the trail, before any copy
         return activation.process
 
-    def route_next_step(self, activation):
-        services.process_route_next(process=_process(activation.process))
+    def route_next(self, activation):
+        routing.process_route_next(process=_process(activation.process))
 
-
-class OnboardingFlow(ApprovalLoop, Flow):
-    """渠道新增
-
-    Manager enters the channel; the city reviews and signs off, province marketing approves
-    (报批) or is copied (报备); the city support centre assigns the BOSS code; the channel is active.
-    """
-
-    finish = flow.Function(this.activate_channel).Annotation(title="渠道生效").Next(this.end)
-
-    def activate_channel(self, activation):
-        services.onboarding_complete(process=_process(activation.process))
-
-
-class ChangeFlow(ApprovalLoop, Flow):
-    """核心信息变更
-
-    Old and new core fields side by side; a bank or operator change adds province finance,
-    a transfer adds the receiving unit; the change applies on its effective date.
-    """
-
-    finish = flow.If(change_is_due).Annotation(title="已到生效日期?").Then(this.apply).Else(this.wait)
-    wait = flow.Timer(change_due_at).Annotation(title="等待生效日期").Next(this.apply)
-    apply = flow.Function(this.apply_change).Annotation(title="变更生效").Next(this.end)
-
-    def apply_change(self, activation):
-        services.change_apply(process=_process(activation.process))
-
-
-class ExitFlow(ApprovalLoop, Flow):
-    """渠道退出
-
-    The exit is approved like an onboarding, then each close-out item is confirmed by its
-    post (commission settled, deposit refunded, terminals returned, BOSS code closed).
-    """
-
-    finish = flow.Function(this.close_channel).Annotation(title="关闭渠道").Next(this.end)
-
-    def close_channel(self, activation):
-        services.exit_complete(process=_process(activation.process))
-
-
-FLOWS = {
-    "onboarding": OnboardingFlow,
-    "change": ChangeFlow,
-    "exit": ExitFlow,
-}
+    def complete_process(self, activation):
+        routing.process_complete(process=_process(activation.process))

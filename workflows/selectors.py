@@ -1,22 +1,30 @@
-"""Reads for processes and tasks; every query goes through the one scoping selector."""
-from django.db.models import Q, QuerySet
+"""Reads for processes, tasks and copies: one visibility rule, built on the one scoping selector.
+
+A process is visible in its requesting unit's scope, and in its receiving unit's scope while it is open.
+A task is visible only while its process is visible and the user holds the task's post in its unit today
+(or the task is the user's own: a revision, or one handed to them), and, while it is open, only if the
+user may take it (not the requester, not someone who signed another exclusive step).
+"""
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.backends import post_permission
-from governance.selectors import assignments_of, filtered, scoped
+from governance.selectors import assignments_of, filtered, post_names, scope_unit_ids, scoped
 
+from .engine.plan import step_title
 from .filters import ProcessFilter
-from .models import ApprovalProcess, CopyNotice
+from .models import OPEN_STATES, ApprovalProcess, CopyNotice, ProcessEvent, State
 
-OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
+PROCESS_ROW = ("org_unit", "requester", "current_post", "current_unit", "subject_type")
 
 
 def processes_for_user(*, user) -> QuerySet:
-    """Processes of the user's subtrees, including transfers into them (接收单位)."""
-    return scoped(ApprovalProcess.objects.all(), user, "org_unit", "target_unit").select_related(
-        "channel", "org_unit", "requester", "current_post", "current_unit")
+    return scoped(ApprovalProcess.objects.all(), user, "org_unit",
+                  also={"receiving_unit": Q(state__in=OPEN_STATES)}).select_related(*PROCESS_ROW)
 
 
 def process_list(*, user, filters=None) -> QuerySet:
@@ -26,8 +34,22 @@ def process_list(*, user, filters=None) -> QuerySet:
     return filtered(ProcessFilter, processes_for_user(user=user).order_by("-pk"), filters)
 
 
+def processes_of_subject(*, user, subject) -> QuerySet:
+    return processes_for_user(user=user).filter(subject_type=ContentType.objects.get_for_model(subject),
+                                                subject_id=subject.pk).order_by("-pk")
+
+
+def process_get_or_404(*, user, pk) -> ApprovalProcess:
+    try:
+        return processes_for_user(user=user).get(pk=pk)
+    except (ApprovalProcess.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("流程不存在或不在您的数据范围内。")
+
+
+# ---------------------------------------------------------------- tasks
+
 def _queue_q(user) -> Q:
-    """Tasks waiting for one of the user's (post, unit) pairs."""
+    """Tasks waiting for one of the (post, unit) pairs the user holds today, in a post that may act."""
     q = Q(pk__in=[])
     for a in assignments_of(user):
         if not a.post.read_only:
@@ -35,37 +57,48 @@ def _queue_q(user) -> Q:
     return q
 
 
-def tasks_of_user(*, user) -> QuerySet:
-    """Every human task that is or was the user's: assigned to them or queued for their post."""
-    return Task.objects.filter(flow_task_type="HUMAN").filter(Q(owner=user) | _queue_q(user))
+def _personal_q(user) -> Q:
+    """Tasks that are the user's own whatever their posts: a revision of their request, or one handed to them."""
+    return Q(owner=user) & (Q(owner_permission__isnull=True) | Q(owner_permission=""))
+
+
+def _not_theirs_to_take(user):
+    """Open queue tasks of processes where the user is excluded from the current step (不相容岗位分离)."""
+    signed = ProcessEvent.objects.filter(process=OuterRef("pk"), actor=user, signs=True).exclude(
+        step_index=OuterRef("step_index"))
+    excluded = ApprovalProcess.objects.filter(pk=OuterRef("process_id")).filter(
+        Q(excludes_requester=True, requester=user) | Q(excludes_signers=True) & Exists(signed))
+    return Q(status__in=OPEN_TASK) & Q(owner_permission__startswith="post:") & Exists(excluded)
+
+
+def tasks_for_user(*, user) -> QuerySet:
+    """Every human task that is or was the user's to see, by the visibility rule above."""
+    if not user or not user.is_authenticated:
+        return Task.objects.none()
+    tasks = Task.objects.filter(flow_task_type="HUMAN").filter(_queue_q(user) | _personal_q(user))
+    if scope_unit_ids(user) is not None:
+        tasks = tasks.filter(process_id__in=processes_for_user(user=user).values("pk"))
+    return tasks.exclude(_not_theirs_to_take(user))
 
 
 def inbox_for_user(*, user) -> QuerySet:
-    """待办: open tasks assigned to the user or claimable by their post in their scope."""
-    return (
-        tasks_of_user(user=user)
-        .filter(status__in=OPEN)
-        .filter(Q(owner=user) | Q(owner__isnull=True))
-        .order_by("-pk")
-    )
+    """待办: open tasks the user may take now, claimed by them or by nobody."""
+    return (tasks_for_user(user=user).filter(status__in=OPEN_TASK)
+            .filter(Q(owner=user) | Q(owner__isnull=True)).order_by("-pk"))
 
 
 def open_task_for_user(*, task_id, user) -> tuple[Task, ApprovalProcess]:
     try:
-        task = tasks_of_user(user=user).get(pk=task_id)
-    except (Task.DoesNotExist, ValueError, TypeError):
+        task = tasks_for_user(user=user).select_related("owner").get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("任务不存在或不属于您。")
-    return task, ApprovalProcess.objects.select_related("channel", "current_post", "current_unit",
-                                                        "requester_post", "org_unit").get(pk=task.process_id)
+    process = ApprovalProcess.objects.select_related(
+        *PROCESS_ROW, "requester_post", "receiving_unit").get(pk=task.process_id)
+    return task, process
 
 
 def processes_by_id(ids) -> dict[int, ApprovalProcess]:
-    qs = (
-        ApprovalProcess.objects.filter(pk__in=set(ids))
-        .select_related("channel", "current_post")
-        .only("number", "kind", "state", "plan", "step_index", "requester", "channel__name", "current_post__code",
-              "current_post__name")
-    )
+    qs = ApprovalProcess.objects.filter(pk__in=set(ids)).select_related("org_unit", "requester", "current_post")
     return {p.pk: p for p in qs}
 
 
@@ -75,59 +108,35 @@ def requests_of_user(*, user) -> QuerySet:
 
 
 def copies_for_user(*, user) -> QuerySet:
+    """抄送给我: copies to a (post, unit) the user holds today, of processes in their scope."""
     q = Q(pk__in=[])
     for a in assignments_of(user):
         q |= Q(post=a.post, org_unit=a.org_unit)
-    return CopyNotice.objects.filter(q).select_related("process", "post").order_by("-created")
+    copies = CopyNotice.objects.filter(q)
+    if scope_unit_ids(user) is not None:
+        copies = copies.filter(process_id__in=processes_for_user(user=user).values("pk"))
+    return copies.select_related("process", "post").order_by("-created")
 
 
-def change_rows(process: ApprovalProcess) -> list[dict]:
-    """Side-by-side diff of a core-info change, with readable values: field, label, old, new, changed."""
-    from governance.models import CORE_FIELDS, Channel, OrgUnit
-
-    if not process.changes:
-        return []
-    units = dict(OrgUnit.objects.values_list("pk", "name"))
-    rows = []
-    for field in CORE_FIELDS:
-        model_field = Channel._meta.get_field(field)
-        change = process.changes.get(field)
-        current = model_field.value_to_string(process.channel)
-        old, new = (change["old"], change["new"]) if change else (current, current)
-        rows.append({"field": field, "label": str(model_field.verbose_name), "changed": bool(change),
-                     "old": _readable(model_field, old, units), "new": _readable(model_field, new, units)})
-    return rows
-
-
-def _readable(model_field, value, units):
-    if model_field.name == "org_unit":
-        return units.get(int(value), value) if value else ""
-    if model_field.choices:
-        return dict(model_field.flatchoices).get(value, value)
-    return value
+DONE_STATES = (State.APPROVED, State.SCHEDULED, State.COMPLETED)  # every step of the plan is done
 
 
 def step_rows(process: ApprovalProcess) -> list[dict]:
-    """The plan as a list for display: title, post, state (done / current / waiting)."""
-    from governance.selectors import post_names
-
-    from .routes import step_title
-
+    """The plan as a person reads it: each step's title, post and state (done, current, returned,
+    stopped or waiting)."""
     names = post_names()
     rows = []
     for i, step in enumerate(process.plan):
-        if process.state in (ApprovalProcess.State.COMPLETED, ApprovalProcess.State.APPROVED,
-                             ApprovalProcess.State.SCHEDULED) or i < process.step_index:
-            state = "done"
-        elif i == process.step_index and process.state == ApprovalProcess.State.RETURNED:
-            state = "returned"
-        elif i == process.step_index and process.is_open:
-            state = "current"
-        elif i == process.step_index and process.state in (ApprovalProcess.State.REJECTED,
-                                                           ApprovalProcess.State.WITHDRAWN):
-            state = "stopped"
-        else:
-            state = "waiting"
         rows.append({"title": step_title(step, names), "post": names.get(step["post"], step["post"]),
-                     "action": step["action"], "state": state})
+                     "step": step["step"], "state": _step_state(process, i)})
     return rows
+
+
+def _step_state(process: ApprovalProcess, i: int) -> str:
+    if process.state in DONE_STATES or i < process.step_index:
+        return "done"
+    if i != process.step_index:
+        return "waiting"
+    if process.state == State.RETURNED:
+        return "returned"
+    return "current" if process.is_open else "stopped"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import start_views, views
 
 app_name = "workflows"
 urlpatterns = [
@@ -8,9 +8,10 @@ urlpatterns = [
     path("requests/", views.my_requests, name="requests"),
     path("tasks/<id:task_id>/", views.task_detail, name="task"),
     path("tasks/<id:task_id>/claim/", views.task_claim_view, name="task_claim"),
+    path("tasks/<id:task_id>/unclaim/", views.task_unclaim_view, name="task_unclaim"),
+    path("processes/new/<kind:kind>/<id:subject_id>/", start_views.process_new, name="start"),
     path("processes/<id:pk>/", views.process_detail, name="process_detail"),
     path("processes/<id:pk>/withdraw/", views.process_withdraw_view, name="process_withdraw"),
     path("processes/<id:pk>/chart.svg", views.process_chart, name="process_chart"),
     path("flows/", views.flow_list, name="flows"),
-    path("flows/<str:kind>/chart.svg", views.flow_chart, name="flow_chart"),
 ]

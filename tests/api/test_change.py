@@ -11,6 +11,7 @@ from governance.models import Channel, OrgUnit
 from workflows.models import ApprovalProcess
 from workflows.tasks import fire_due_timers
 from tests.api.conftest import error_messages, is_chinese
+from tests.conftest import processes_of
 
 NEW_ACCOUNT = "6217000011112222333"
 
@@ -218,7 +219,7 @@ def test_only_one_open_change_per_channel(drive):
     first = start_change(drive, channel, {"name": "新名一"})
     response = start_change(drive, channel, {"name": "新名二"}, username="zz_supervisor", expect=409)
     assert first["number"] in response["detail"]
-    assert ApprovalProcess.objects.filter(channel=channel).count() == 1
+    assert processes_of(channel).count() == 1
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -244,7 +245,7 @@ def test_invalid_change_is_400_and_creates_nothing(drive, changes, field):
     assert response.status_code == 400, response.json()
     messages = error_messages(response, field)
     assert messages and is_chinese(messages[0]), response.json()
-    assert not ApprovalProcess.objects.filter(channel=channel).exists()
+    assert not processes_of(channel).exists()
 
 
 def test_change_needs_effective_date_and_active_channel(drive):

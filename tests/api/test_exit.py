@@ -4,6 +4,7 @@ import pytest
 from governance.models import Channel
 from workflows.models import ApprovalProcess
 from tests.api.conftest import error_messages, is_chinese
+from tests.conftest import processes_of
 
 APPROVERS = ["zz_supervisor", "zz_leader", "prov_marketing"]
 CHECKLIST = [  # (who, title) for a social channel with a BOSS code
@@ -31,7 +32,7 @@ def test_exit_reason_is_validated(drive, reason):
     assert is_chinese(error_messages(response, "reason")[0])
     channel.refresh_from_db()
     assert channel.status == Channel.Status.ACTIVE
-    assert not channel.processes.exists()
+    assert not processes_of(channel).exists()
 
 
 def test_exit_social_channel_runs_the_whole_checklist(drive):

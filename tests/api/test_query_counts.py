@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from governance.models import Channel, ChannelType, OrgUnit
 from workflows import services
+from tests import starts
 
 
 def _open_requests(user, n):
@@ -15,7 +16,7 @@ def _open_requests(user, n):
         channel = Channel.objects.create(
             node_code=f"ZZ-JS-Q{i:04d}", name=f"计数测试{i}", channel_type=ChannelType.OWN_HALL, org_unit=unit,
             address="测试", contact_mobile="13912345678", created_by=manager)
-        services.onboarding_start(user=manager, channel_id=channel.pk)
+        starts.onboarding_start(user=manager, channel_id=channel.pk)
 
 
 def _queries(client, path):

@@ -46,7 +46,7 @@ def test_luoyang_user_cannot_start_processes_on_zhengzhou_channels(drive):
 
 def test_filter_by_foreign_channel_reveals_nothing(drive):
     pid, _ = zz_process_in_review(drive)
-    channel_id = ApprovalProcess.objects.get(pk=pid).channel_id
+    channel_id = ApprovalProcess.objects.get(pk=pid).subject_id
     assert drive("ly_manager").get("/api/v1/processes/", {"channel": channel_id}).json()["count"] == 0
 
 

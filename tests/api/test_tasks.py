@@ -26,7 +26,8 @@ def test_inbox_rows(drive):
     assert row["name"] == "渠道主管审批"
     assert row["actions"] == ["approve", "reject", "return"]
     assert row["claimed"] is False
-    assert row["channel_name"] == started["channel_name"]
+    assert row["subject"] == {"id": started["subject"]["id"], "name": started["subject"]["name"]}
+    assert started["channel_name"] == started["subject"]["name"]
     # the requester has nothing to do, the next reviewers neither (yet)
     for username in ["zz_manager", "zz_leader", "prov_marketing", "zz_support"]:
         assert drive(username).get("/api/v1/tasks/").json()["count"] == 0

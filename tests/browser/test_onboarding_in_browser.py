@@ -7,6 +7,7 @@ from django.core.management import call_command
 from governance.models import Channel
 from workflows import services
 from workflows.models import ApprovalProcess
+from tests import starts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
@@ -14,8 +15,7 @@ CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture
 def page(live_server):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    assert os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}: run scripts/setup.sh (Debian's chromium)"
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
     from playwright.sync_api import sync_playwright
 
@@ -54,7 +54,7 @@ def test_supervisor_approves_from_the_inbox(page, settings):
     from django.contrib.auth.models import User
 
     channel = Channel.objects.get(node_code="ZZ-ZY-0002")
-    process = services.onboarding_start(user=User.objects.get(username="zz_manager"), channel_id=channel.pk)
+    process = starts.onboarding_start(user=User.objects.get(username="zz_manager"), channel_id=channel.pk)
 
     sign_in(page, "zz_supervisor")
     assert page.locator("html").get_attribute("lang") == "zh-hans"

@@ -54,7 +54,7 @@ class Pages:
         return int(re.fullmatch(r"/channels/(\d+)/", response["Location"]).group(1))
 
     def submit(self, channel_id, username="zz_manager", comment="请审批") -> int:
-        response = self(username).post(f"/channels/{channel_id}/submit/", {"comment": comment})
+        response = self(username).post(f"/processes/new/onboarding/{channel_id}/", {"comment": comment})
         assert response.status_code == 302, text(response)[:3000]
         return int(re.fullmatch(r"/processes/(\d+)/", response["Location"]).group(1))
 

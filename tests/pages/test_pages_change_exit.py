@@ -7,6 +7,7 @@ from governance.models import Channel
 from workflows.models import ApprovalProcess
 
 from .conftest import text
+from tests.conftest import processes_of
 
 
 def _change_data(channel: Channel, **changes) -> dict:
@@ -22,23 +23,23 @@ def _change_data(channel: Channel, **changes) -> dict:
 
 def test_change_form_prefills_and_starts_a_diff(pages, number):
     channel = Channel.objects.get(node_code="ZZ-JS-0002")
-    form = pages("zz_manager").get(f"/channels/{channel.pk}/change/")
+    form = pages("zz_manager").get(f"/processes/new/change/{channel.pk}/")
     assert form.status_code == 200 and channel.bank_account in form.content.decode()
     assert timezone.localdate().isoformat() in form.content.decode()
 
-    same = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(channel))
+    same = pages("zz_manager").post(f"/processes/new/change/{channel.pk}/", _change_data(channel))
     assert same.status_code == 400 and "请至少填写一项" in text(same)
 
-    response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
+    response = pages("zz_manager").post(f"/processes/new/change/{channel.pk}/", _change_data(
         channel, bank_account="6222020200999988887", star_level="4", comment="银行账户变更"))
     assert response.status_code == 302
     process = ApprovalProcess.objects.get(pk=int(response["Location"].split("/")[2]))
-    assert set(process.changes) == {"bank_account", "star_level"}
+    assert set(process.payload["changes"]) == {"bank_account", "star_level"}
     page = pages("zz_manager").get(f"/processes/{process.pk}/").content.decode()
     assert page.count('class="changed"') == 2 and "6222020200999988887" in page
     assert "省财务部" in page  # bank change adds province finance
 
-    busy = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(channel, star_level="5"))
+    busy = pages("zz_manager").post(f"/processes/new/change/{channel.pk}/", _change_data(channel, star_level="5"))
     assert busy.status_code == 409 and "已有进行中的流程" in text(busy)
 
     no = number(process.pk)
@@ -52,20 +53,20 @@ def test_change_form_prefills_and_starts_a_diff(pages, number):
 
 def test_change_form_rejects_bad_values(pages):
     channel = Channel.objects.get(node_code="ZZ-JS-0002")
-    response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
+    response = pages("zz_manager").post(f"/processes/new/change/{channel.pk}/", _change_data(
         channel, credit_code="91410100MA44C1234X", effective_date="not-a-date"))
     assert response.status_code == 400
-    assert not ApprovalProcess.objects.filter(channel=channel).exists()
-    response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
+    assert not processes_of(channel).exists()
+    response = pages("zz_manager").post(f"/processes/new/change/{channel.pk}/", _change_data(
         channel, credit_code="91410100MA44C1234X"))
     assert response.status_code == 400 and "校验位不正确" in text(response)
-    assert not ApprovalProcess.objects.filter(channel=channel).exists()
+    assert not processes_of(channel).exists()
 
 
 def test_future_change_is_scheduled(pages, number):
     channel = Channel.objects.get(node_code="ZZ-JS-0001")
     later = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
-    response = pages("zz_manager").post(f"/channels/{channel.pk}/change/", _change_data(
+    response = pages("zz_manager").post(f"/processes/new/change/{channel.pk}/", _change_data(
         channel, name="金水路旗舰自营厅", effective_date=later))
     assert response.status_code == 302
     process_id = int(response["Location"].split("/")[2])
@@ -77,10 +78,10 @@ def test_future_change_is_scheduled(pages, number):
 
 def test_exit_through_pages_closes_channel(pages, number):
     channel = Channel.objects.get(node_code="ZZ-JS-0002")  # social: the full checklist
-    form = pages("zz_manager").get(f"/channels/{channel.pk}/exit/")
+    form = pages("zz_manager").get(f"/processes/new/exit/{channel.pk}/")
     assert form.status_code == 200 and "合同到期" in form.content.decode()
-    assert pages("zz_manager").post(f"/channels/{channel.pk}/exit/", {"reason": "bogus"}).status_code == 400
-    response = pages("zz_manager").post(f"/channels/{channel.pk}/exit/", {"reason": "contract_end", "comment": "到期"})
+    assert pages("zz_manager").post(f"/processes/new/exit/{channel.pk}/", {"reason": "bogus"}).status_code == 400
+    response = pages("zz_manager").post(f"/processes/new/exit/{channel.pk}/", {"reason": "contract_end", "comment": "到期"})
     assert response.status_code == 302
     process_id = int(response["Location"].split("/")[2])
     no = number(process_id)
@@ -95,8 +96,9 @@ def test_exit_through_pages_closes_channel(pages, number):
     detail = pages("zz_manager").get(f"/channels/{channel.pk}/")
     page = text(detail)
     assert "已关闭" in page and "仅供查阅" in page
-    for button in ("/edit/", "/change/", "/exit/", "/submit/"):
-        assert f"/channels/{channel.pk}{button}" not in detail.content.decode()
+    for link in (f"/channels/{channel.pk}/edit/", *(f"/processes/new/{kind}/{channel.pk}/"
+                                                     for kind in ("change", "exit", "onboarding"))):
+        assert link not in detail.content.decode()
     edit = pages("zz_manager").get(f"/channels/{channel.pk}/edit/")
     assert edit.status_code == 409 and "不能修改" in text(edit)
 

@@ -21,7 +21,7 @@ def test_wrong_password_gives_chinese_error(demo):
 def test_pages_need_login(demo):
     client = Client()
     for url in ("/", "/requests/", "/channels/", "/channels/new/", "/flows/", "/channels/1/", "/tasks/1/",
-                "/processes/1/", "/processes/1/chart.svg", "/flows/onboarding/chart.svg"):
+                "/processes/1/", "/processes/1/chart.svg", "/processes/new/change/1/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next="), url
 

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance.models import Channel, OrgUnit
-from workflows.services import onboarding_start
+from tests.starts import onboarding_start
 from workflows.models import ApprovalProcess
 
 from .conftest import channel_data

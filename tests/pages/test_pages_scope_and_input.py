@@ -19,11 +19,11 @@ def test_other_city_gets_404(pages, zz_process):
     ly = pages("ly_supervisor")
     seeded = Channel.objects.get(node_code="ZZ-JS-0001").pk
     for url in (f"/channels/{channel_id}/", f"/channels/{seeded}/", f"/channels/{seeded}/edit/",
-                f"/channels/{seeded}/change/", f"/channels/{seeded}/exit/", f"/processes/{process_id}/",
+                f"/processes/new/change/{seeded}/", f"/processes/new/exit/{seeded}/", f"/processes/{process_id}/",
                 f"/processes/{process_id}/chart.svg", f"/tasks/{task_id}/"):
         assert ly.get(url).status_code == 404, url
     for url in (f"/tasks/{task_id}/", f"/tasks/{task_id}/claim/", f"/processes/{process_id}/withdraw/",
-                f"/channels/{seeded}/submit/"):
+                f"/processes/new/onboarding/{seeded}/"):
         assert ly.post(url, {"action": "approve", "comment": "x"}).status_code == 404, url
     assert "页面不存在" in text(ly.get(f"/channels/{channel_id}/"))
     listing = text(ly.get("/channels/"))
@@ -78,7 +78,7 @@ def test_bad_form_input_is_shown_not_500(pages):
     "/channels/abc/", "/channels/0/", "/channels/999999/", "/channels/99999999999999999999999999/",
     "/processes/abc/", "/processes/999999/", "/processes/99999999999999999999999999/",
     "/tasks/abc/", "/tasks/999999/", "/tasks/99999999999999999999999999/", "/flows/nope/chart.svg",
-    "/processes/999999/chart.svg", "/channels/999999/edit/", "/channels/999999/change/", "/channels/999999/exit/",
+    "/processes/999999/chart.svg", "/channels/999999/edit/", "/processes/new/change/999999/", "/processes/new/exit/999999/",
 ])
 def test_unknown_ids_are_404(pages, url):
     assert pages("zz_manager").get(url).status_code == 404
@@ -97,10 +97,10 @@ def test_bad_posts_are_harmless(pages, zz_process):
     assert sup.post(f"/tasks/{task_id}/", {"action": "fly"}).status_code == 400
     assert sup.post(f"/tasks/{task_id}/", {}).status_code == 400
     assert sup.get(f"/tasks/{task_id}/claim/").status_code == 405
-    busy = pages("zz_manager").post(f"/channels/{channel_id}/submit/")
+    busy = pages("zz_manager").post(f"/processes/new/onboarding/{channel_id}/")
     assert busy.status_code == 409 and "已有进行中的流程" in text(busy)
     active = Channel.objects.get(node_code="ZZ-JS-0001").pk
-    not_draft = pages("zz_manager").post(f"/channels/{active}/submit/")
+    not_draft = pages("zz_manager").post(f"/processes/new/onboarding/{active}/")
     assert not_draft.status_code == 400 and "只有草稿状态的渠道可以提交新增审批" in text(not_draft)
     assert pages("zz_manager").get(f"/processes/{process_id}/withdraw/").status_code == 405
     assert ApprovalProcess.objects.get(pk=process_id).step_index == 0

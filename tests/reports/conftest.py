@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from governance.models import Channel
 from workflows import services
 from workflows.selectors import inbox_for_user
+from tests import starts
 
 APPROVERS = ["zz_supervisor", "zz_leader", "prov_marketing"]  # the 报批 route of a flagship store
 APPROVER_POSTS = ["渠道主管", "分管领导", "省市场经营部", "分公司业务支援中心"]
@@ -23,7 +24,7 @@ def act(username, process, action="approve", comment="", **data):
 
 def start_onboarding(node_code=DRAFT_ZZ, username="zz_manager", comment="新开体验店,请审批。"):
     channel = Channel.objects.get(node_code=node_code)
-    return services.onboarding_start(user=person(username), channel_id=channel.pk, comment=comment)
+    return starts.onboarding_start(user=person(username), channel_id=channel.pk, comment=comment)
 
 
 def complete_onboarding(process, boss_code="ZZ00029999"):

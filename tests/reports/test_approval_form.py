@@ -4,7 +4,6 @@ its Chinese text and fonts, scope, and the verification page.
 One onboarding is driven to completion once per module (its archive is the one PDF rendering the
 module shares); tests that need another rendering make at most one.
 """
-import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
@@ -19,14 +18,14 @@ from rest_framework.test import APIClient
 from reports import documents
 from reports.models import ArchivedDocument
 from reports.selectors import document_verify, verification_code
-from reports.services import document_archive
+from reports.jobs import document_archive
 from tests.conftest import login
 from workflows.models import ApprovalProcess, ProcessEvent
-from workflows.services import event_record
+from governance.models import Post
+from workflows.engine.trail import Actor, event_record
 
 from .conftest import APPROVER_POSTS, complete_onboarding, person, start_onboarding
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 CHANNEL_NAME = "中原万达体验店"
 TOFU = {"\ufffd", "\u25a1", "\u25af", "\u2610"}  # replacement char, white squares
 
@@ -93,7 +92,7 @@ def test_completion_archives_the_form(completed, db):
 
 
 def test_archiving_again_keeps_the_archive(completed, db, monkeypatch):
-    monkeypatch.setattr("reports.services.approval_form_pdf", lambda p: pytest.fail("re-rendered"))
+    monkeypatch.setattr("reports.jobs.approval_form_pdf", lambda p: pytest.fail("re-rendered"))
     before = ArchivedDocument.objects.get(process_id=completed.pk)
     again = document_archive(process_id=completed.pk)
     assert (again.pk, again.file.name, again.sha256) == (before.pk, before.file.name, before.sha256)
@@ -194,7 +193,8 @@ def test_verify_page_treats_out_of_scope_like_unknown(completed, demo, client):
 
 def test_a_new_event_outdates_printed_copies(completed, api, tmp_path):
     process = ApprovalProcess.objects.get(pk=completed.pk)
-    event_record(process=process, action=ProcessEvent.Action.COPY, post="审计", comment="补充抄送")
+    event_record(process=process, action=ProcessEvent.Action.COPY, actor=Actor(post=Post.objects.get(code="auditor")),
+                 comment="补充抄送")
     new_code = verification_code(process)
     assert new_code != completed.code
     old = document_verify(user=person("zz_manager"), number=completed.number, code=completed.code)
@@ -219,7 +219,7 @@ def test_change_form_shows_the_diff_with_changed_rows_marked(demo):
     from django.utils import timezone
 
     from governance.models import Channel
-    from workflows.services import change_start
+    from tests.starts import change_start
 
     channel = Channel.objects.get(node_code="ZZ-JS-0002")
     process = change_start(user=person("zz_manager"), channel_id=channel.pk, effective_date=timezone.localdate(),

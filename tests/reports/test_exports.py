@@ -7,10 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from governance.models import Channel, ChannelType, OrgUnit
-from reports import exports, services
+from reports import exports, jobs, services
 from reports.exports import CHANNEL_COLUMNS, PROCESS_COLUMNS, XLSX_CONTENT_TYPE
 from reports.models import ExportJob
 from tests.api.conftest import is_chinese
+from tests import starts
 from tests.conftest import login
 
 from .conftest import act, person, start_onboarding
@@ -128,18 +129,19 @@ def test_text_is_never_a_formula_and_control_characters_go(many_channels, export
 def test_processes_export_holds_exactly_the_list_rows(many_channels, api, export):
     start_onboarding()
     draft = Channel.objects.filter(org_unit__code="ZZ-JS", status="draft").first()
-    from workflows import services as flow
-
-    other = flow.onboarding_start(user=person("zz_manager"), channel_id=draft.pk, comment="")
+    other = starts.onboarding_start(user=person("zz_manager"), channel_id=draft.pk, comment="")
     act("zz_supervisor", other, "reject", comment="资料不全")
     for username, filters in [("zz_manager", {}), ("zz_manager", {"state": "rejected"}), ("auditor", {}),
                               ("ly_manager", {}), ("auditor", {"kind": "onboarding", "org_unit": draft.org_unit_id})]:
         listed = list_rows(api(username), "/api/v1/processes/", **filters)
         rows = export(username, "processes", filters)
         assert rows[0] == header(PROCESS_COLUMNS)
-        assert [(r[0], r[1]) for r in rows[1:]] == [(p["id"], p["number"]) for p in listed], (username, filters)
+        assert [r[0] for r in rows[1:]] == [p["number"] for p in listed], (username, filters)
     rejected = export("zz_manager", "processes", {"state": "rejected"})
-    assert [r[3] for r in rejected[1:]] == ["已驳回"]
+    assert [r[2] for r in rejected[1:]] == ["已驳回"]
+    # a list narrowed to one kind carries that kind's own columns too
+    exits = export("auditor", "processes", {"kind": "exit"})
+    assert exits[0][-1] == "退出原因"
 
 
 @pytest.mark.parametrize("filters", [{"org_unit": "-99999999999999999999"}, {"channel": "99999999999999999999"}])
@@ -154,7 +156,7 @@ def test_out_of_range_ids_filter_to_nothing_in_list_and_export(demo, api, export
 def test_audit_log_has_approval_events_with_actor_and_post(demo, api, export):
     process = start_onboarding(comment="新开体验店")
     act("zz_supervisor", process, comment="同意新开")
-    api("zz_manager").patch(f"/api/v1/channels/{process.channel_id}/", {"opening_hours": "08:00-22:00"},
+    api("zz_manager").patch(f"/api/v1/channels/{process.subject_id}/", {"opening_hours": "08:00-22:00"},
                             format="json")
     rows = export("auditor", "audit-log")
     assert rows[0] == header(exports.AUDIT_COLUMNS)
@@ -253,7 +255,7 @@ def test_a_failing_export_ends_failed_and_nothing_answers_500(demo, api, export,
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "write_xlsx", broken)
+    monkeypatch.setattr(jobs, "write_xlsx", broken)
     job = export("zz_manager", "channels", expect="failed")
     assert is_chinese(job["error"]) and job["status_display"] == "失败" and job["file_url"] is None
     assert "disk full" not in job["error"]
@@ -281,7 +283,7 @@ def test_a_queueing_failure_ends_failed(demo, api, monkeypatch, django_capture_o
 def test_a_job_runs_once(many_channels, export):
     export("zz_manager", "channels")
     job = ExportJob.objects.get()
-    assert services.export_run(job_id=job.pk) is None  # already done: not claimed again
+    assert jobs.export_run(job_id=job.pk) is None  # already done: not claimed again
 
 
 def test_too_many_running_exports_is_409(demo, api):
@@ -392,12 +394,12 @@ def test_interrupted_jobs_fail_and_old_files_are_removed(demo, api, export):
     stuck = ExportJob.objects.create(requested_by=person("zz_manager"), report="channels", status="running")
     ExportJob.objects.filter(pk=stuck.pk).update(created=timezone.now() - timedelta(hours=2))
 
-    assert services.exports_tidy() == (1, 0)
+    assert jobs.exports_tidy() == (1, 0)
     stuck.refresh_from_db()
     assert stuck.status == "failed" and "中断" in stuck.error
     assert api("zz_manager").get(f"/api/v1/exports/{stuck.pk}/").json()["status"] == "failed"
 
-    assert services.exports_tidy(now=timezone.now() + timedelta(days=8)) == (0, 1)
+    assert jobs.exports_tidy(now=timezone.now() + timedelta(days=8)) == (0, 1)
     done.refresh_from_db()
     assert not done.file and "清理" in done.error
     import os

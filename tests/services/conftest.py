@@ -10,8 +10,12 @@ from governance.models import Channel, OrgUnit, Post, PostAssignment
 from governance.services import channel_create
 from governance.validators import credit_code_check_char
 from workflows import services
+from workflows.engine.plan import build_plan, route_for, route_snapshot
+from workflows.kinds.base import PlanContext
+from workflows.registry import kind_for
 from workflows.models import ApprovalProcess
 from workflows.selectors import inbox_for_user
+from tests import starts
 
 _serial = itertools.count(1)
 
@@ -49,7 +53,7 @@ class Svc:
 
     def onboard(self, channel=None, username="zz_manager", **kwargs) -> ApprovalProcess:
         channel = channel or self.new_channel(username, **kwargs)
-        return services.onboarding_start(user=self.user(username), channel_id=channel.pk)
+        return starts.onboarding_start(user=self.user(username), channel_id=channel.pk)
 
     def task(self, username, process):
         tasks = list(inbox_for_user(user=self.user(username)).filter(process_id=process.pk))
@@ -84,6 +88,15 @@ class Svc:
     @staticmethod
     def actions(process) -> list[tuple]:
         return list(process.events.order_by("at", "id").values_list("actor__username", "action"))
+
+
+def plan_for(kind: str, subject, payload=None, receiving_unit=None) -> list[dict]:
+    """The plan a request of `kind` on `subject` would get from today's routes."""
+    spec = kind_for(kind)
+    unit = spec.unit_of(subject)
+    category = spec.category_of(subject)
+    snapshot = route_snapshot(route_for(spec, category=category, tier=unit.tier), category=category, tier=unit.tier)
+    return build_plan(snapshot["steps"], PlanContext(spec, subject, payload or {}, unit, receiving_unit))
 
 
 @pytest.fixture

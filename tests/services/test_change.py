@@ -13,8 +13,9 @@ from governance.models import Channel
 from governance.selectors import scoped
 from workflows import services
 from workflows.models import ApprovalProcess
-from workflows.selectors import change_rows, processes_for_user
+from workflows.selectors import processes_for_user
 from workflows.tasks import fire_due_timers
+from tests import starts
 
 APPROVERS = ["zz_supervisor", "zz_leader", "prov_marketing"]
 
@@ -24,7 +25,7 @@ def today():
 
 
 def change(svc, node_code, changes, effective_date=None, username="zz_manager"):
-    return services.change_start(user=svc.user(username), channel_id=svc.channel(node_code).pk, changes=changes,
+    return starts.change_start(user=svc.user(username), channel_id=svc.channel(node_code).pk, changes=changes,
                                  effective_date=effective_date or today())
 
 
@@ -51,11 +52,11 @@ def test_finance_step_only_for_money_fields(svc, changes, finance):
 def test_diff_records_old_and_new(svc):
     channel = svc.channel("ZZ-JS-0002")
     process = change(svc, "ZZ-JS-0002", {"bank_account": "6217000011112222333", "star_level": "4"})
-    assert process.changes == {
+    assert process.payload["changes"] == {
         "bank_account": {"old": channel.bank_account, "new": "6217000011112222333"},
         "star_level": {"old": "3", "new": "4"},
     }
-    rows = {r["field"]: r for r in change_rows(process)}
+    rows = {r["field"]: r for r in process.payload["rows"]}
     assert set(rows) == {"name", "channel_type", "operator_company", "credit_code", "bank_name", "bank_account",
                          "org_unit", "address", "business_scope", "star_level"}
     assert [f for f, r in rows.items() if r["changed"]] == ["bank_account", "star_level"]
@@ -64,7 +65,7 @@ def test_diff_records_old_and_new(svc):
 
 def test_unchanged_values_are_dropped_from_the_diff(svc):
     process = change(svc, "ZZ-JS-0001", {"name": "新名", "address": svc.channel("ZZ-JS-0001").address})
-    assert list(process.changes) == ["name"]
+    assert list(process.payload["changes"]) == ["name"]
 
 
 def test_bank_change_reaches_finance_only_after_marketing_and_applies_today(svc):
@@ -126,7 +127,7 @@ def test_scheduled_change_can_be_superseded_only_after_it_applies(svc):
     with pytest.raises(Conflict):
         change(svc, "ZZ-JS-0001", {"address": "别处"})
     with pytest.raises(Conflict):
-        services.exit_start(user=svc.user("zz_manager"), channel_id=process.channel_id, reason="relocation")
+        starts.exit_start(user=svc.user("zz_manager"), channel_id=process.subject_id, reason="relocation")
     with time_machine.travel(timezone.make_aware(datetime.combine(effective, time(8)))):
         fire_due_timers()
     assert change(svc, "ZZ-JS-0001", {"address": "别处"}).state == ApprovalProcess.State.IN_REVIEW
@@ -146,7 +147,7 @@ def test_change_dated_today_or_earlier_applies_at_the_last_approval(svc, effecti
 def test_transfer_plan_and_result(svc):
     ly_ll = svc.unit("LY-LL")
     process = change(svc, "ZZ-JS-0001", {"org_unit": ly_ll.pk})
-    assert process.target_unit == ly_ll
+    assert process.receiving_unit == ly_ll
     assert [(s["post"], s["label"]) for s in process.plan] == [
         ("channel_supervisor", ""), ("branch_leader", ""), ("branch_leader", "接收单位会签"),
         ("province_marketing", "")]
@@ -161,9 +162,9 @@ def test_transfer_plan_and_result(svc):
     assert channel.org_unit == ly_ll
     assert not scoped(Channel.objects.all(), svc.user("zz_manager")).filter(pk=channel.pk).exists()
     assert scoped(Channel.objects.all(), svc.user("ly_manager")).filter(pk=channel.pk).exists()
-    # the process stays visible on both sides: it was requested by ZZ-JS and received by LY-LL
+    # the requesting side keeps the request; the receiving side saw it only while it was open
     assert processes_for_user(user=svc.user("zz_manager")).filter(pk=process.pk).exists()
-    assert processes_for_user(user=svc.user("ly_manager")).filter(pk=process.pk).exists()
+    assert not processes_for_user(user=svc.user("ly_manager")).filter(pk=process.pk).exists()
 
 
 def test_transfer_within_one_leaders_area_does_not_ask_the_same_leader_twice(svc):
@@ -217,10 +218,10 @@ def test_own_channel_cannot_become_social_without_its_money_fields(svc):
 def test_change_needs_an_active_channel_an_effective_date_and_a_requester(svc):
     draft = svc.channel("ZZ-ZY-0002")
     with pytest.raises(ValidationError):
-        services.change_start(user=svc.user("zz_manager"), channel_id=draft.pk, changes={"name": "x"},
+        starts.change_start(user=svc.user("zz_manager"), channel_id=draft.pk, changes={"name": "x"},
                               effective_date=today())
     with pytest.raises(ValidationError):
-        services.change_start(user=svc.user("zz_manager"), channel_id=svc.channel("ZZ-JS-0001").pk,
+        starts.change_start(user=svc.user("zz_manager"), channel_id=svc.channel("ZZ-JS-0001").pk,
                               changes={"name": "x"}, effective_date=None)
     with pytest.raises(NotAllowed):
         change(svc, "ZZ-JS-0001", {"name": "x"}, username="zz_support")

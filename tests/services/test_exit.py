@@ -6,14 +6,16 @@ from django.utils import timezone
 from governance.errors import Conflict
 from governance.models import Channel
 from governance.services import channel_update
-from workflows import routes, services
+from workflows import services
 from workflows.models import ApprovalProcess
+from tests import starts
+from tests.services.conftest import plan_for
 
 APPROVERS = ["zz_supervisor", "zz_leader", "prov_marketing"]
 
 
 def exit_(svc, node_code, reason="contract_end", username="zz_manager"):
-    return services.exit_start(user=svc.user(username), channel_id=svc.channel(node_code).pk, reason=reason,
+    return starts.exit_start(user=svc.user(username), channel_id=svc.channel(node_code).pk, reason=reason,
                                comment="退出说明")
 
 
@@ -29,8 +31,7 @@ def test_reason_must_be_one_of_the_codes(svc, reason):
 def test_checklist_items_by_channel_kind(svc):
     def items(node_code):
         channel = svc.channel(node_code)
-        return [(s["item"], s["post"]) for s in routes.exit_plan(routes.route_for("exit", channel.channel_type),
-                                                                  channel) if s["action"] == "check"]
+        return [(s["item"], s["post"]) for s in plan_for("exit", channel) if s["step"] == "check"]
 
     assert items("ZZ-JS-0002") == [("commission_settled", "city_support"), ("deposit_refunded", "province_finance"),
                                    ("terminals_returned", "channel_manager"), ("boss_code_closed", "city_support")]
@@ -41,7 +42,7 @@ def test_checklist_items_by_channel_kind(svc):
 
 def test_social_channel_exit_end_to_end(svc):
     process = exit_(svc, "ZZ-JS-0002", "violation")
-    assert process.exit_reason == "violation"
+    assert process.payload["reason"] == "violation"
     assert svc.channel("ZZ-JS-0002").status == Channel.Status.EXITING
     with pytest.raises(ValidationError):
         channel_update(channel=svc.channel("ZZ-JS-0002"), user=svc.user("zz_manager"), data={"staff_count": 1})
@@ -82,7 +83,7 @@ def test_closed_channel_is_frozen_but_kept(svc):
     with pytest.raises(ValidationError):
         exit_(svc, "ZZ-JS-0001")
     with pytest.raises(ValidationError):
-        services.change_start(user=svc.user("zz_manager"), channel_id=channel.pk, changes={"name": "x"},
+        starts.change_start(user=svc.user("zz_manager"), channel_id=channel.pk, changes={"name": "x"},
                               effective_date=timezone.localdate())
     assert channel.history.count() >= 3
 
@@ -112,7 +113,7 @@ def test_suspended_channel_may_exit(svc):
 
 
 def test_exit_while_another_process_is_open_is_a_conflict(svc):
-    services.change_start(user=svc.user("zz_manager"), channel_id=svc.channel("ZZ-JS-0001").pk,
+    starts.change_start(user=svc.user("zz_manager"), channel_id=svc.channel("ZZ-JS-0001").pk,
                           changes={"name": "新名"}, effective_date=timezone.localdate())
     with pytest.raises(Conflict):
         exit_(svc, "ZZ-JS-0001")

@@ -12,6 +12,7 @@ from governance.models import Channel
 from workflows import services
 from workflows.models import ApprovalProcess, CopyNotice, ProcessEvent
 from workflows.selectors import copies_for_user, inbox_for_user
+from tests import starts
 
 REVIEWERS = ["zz_supervisor", "zz_leader", "prov_marketing"]
 
@@ -24,7 +25,7 @@ def test_start_makes_channel_pending_and_queues_the_supervisor(svc):
     assert process.requester.username == "zz_manager"
     assert process.requester_post.code == "channel_manager"
     assert process.org_unit.code == "ZZ-JS"
-    assert [(s["post"], s["action"]) for s in process.plan] == [
+    assert [(s["post"], s["step"]) for s in process.plan] == [
         ("channel_supervisor", "approve"), ("branch_leader", "approve"), ("province_marketing", "approve"),
         ("city_support", "assign_code")]
     assert (process.current_post.code, process.current_unit.code) == ("channel_supervisor", "ZZ")
@@ -47,8 +48,8 @@ def test_full_route_activates_the_channel(svc):
     process = svc.act("zz_support", process, boss_code="ZZ12345678")
     assert process.state == ApprovalProcess.State.COMPLETED
     assert process.finished is not None
-    assert process.channel.status == Channel.Status.ACTIVE
-    assert Channel.objects.get(pk=process.channel_id).boss_code == "ZZ12345678"
+    assert process.subject.status == Channel.Status.ACTIVE
+    assert Channel.objects.get(pk=process.subject_id).boss_code == "ZZ12345678"
     assert svc.actions(process) == [("zz_manager", "submit"), ("zz_supervisor", "approve"),
                                     ("zz_leader", "approve"), ("prov_marketing", "approve"),
                                     ("zz_support", "assign_code"), (None, "activate")]
@@ -57,7 +58,7 @@ def test_full_route_activates_the_channel(svc):
     assert not Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])\
         .exists()
     # the channel record's history names the last approver for the automatic activation
-    record = process.channel.history.order_by("-history_date", "-history_id").first()
+    record = process.subject.history.order_by("-history_date", "-history_id").first()
     assert (record.status, record.history_user.username, record.acting_post) == ("active", "zz_support", "系统")
 
 
@@ -141,7 +142,7 @@ def test_reject_puts_channel_back_to_draft(svc):
     process = svc.act("zz_supervisor", process, "reject", comment="重复建点")
     assert process.state == ApprovalProcess.State.REJECTED
     assert process.current_post is None
-    assert Channel.objects.get(pk=process.channel_id).status == Channel.Status.DRAFT
+    assert Channel.objects.get(pk=process.subject_id).status == Channel.Status.DRAFT
     assert not inbox_for_user(user=svc.user("zz_leader")).exists()
     assert not Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists()
     event = process.events.get(action="reject")
@@ -158,7 +159,7 @@ def test_withdraw_rules(svc):
 
     process = services.process_withdraw(process=process, user=manager, comment="录错了")
     assert process.state == ApprovalProcess.State.WITHDRAWN
-    assert Channel.objects.get(pk=process.channel_id).status == Channel.Status.DRAFT
+    assert Channel.objects.get(pk=process.subject_id).status == Channel.Status.DRAFT
     assert not Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists()
     with pytest.raises(Conflict):
         services.process_withdraw(process=process, user=manager)
@@ -203,36 +204,42 @@ def test_boss_code_rules(svc):
         with pytest.raises(ValidationError) as exc:
             svc.act("zz_support", process, boss_code=bad)
         assert exc.value.message_dict["boss_code"]
-    assert Channel.objects.get(pk=process.channel_id).boss_code is None
+    assert Channel.objects.get(pk=process.subject_id).boss_code is None
     assert ApprovalProcess.objects.get(pk=process.pk).state == ApprovalProcess.State.IN_REVIEW
     # a failed attempt leaves the task open and unclaimed for the next try
     task = svc.task("zz_support", process)
     assert task.status == STATUS.NEW and task.owner_id is None
     svc.act("zz_support", process, boss_code=" ZZ0000AB12 ")
-    assert Channel.objects.get(pk=process.channel_id).boss_code == "ZZ0000AB12"
+    assert Channel.objects.get(pk=process.subject_id).boss_code == "ZZ0000AB12"
 
 
 def test_who_may_start(svc):
     channel = svc.new_channel()
     for username in ["auditor", "prov_marketing", "zz_leader", "zz_support"]:
         with pytest.raises(NotAllowed):
-            services.onboarding_start(user=svc.user(username), channel_id=channel.pk)
+            starts.onboarding_start(user=svc.user(username), channel_id=channel.pk)
     with pytest.raises(Http404):
-        services.onboarding_start(user=svc.user("ly_manager"), channel_id=channel.pk)
+        starts.onboarding_start(user=svc.user("ly_manager"), channel_id=channel.pk)
     assert not ApprovalProcess.objects.exists()
     assert Channel.objects.get(pk=channel.pk).status == Channel.Status.DRAFT
-    # a supervisor is a requester post too
-    process = services.onboarding_start(user=svc.user("zz_supervisor"), channel_id=channel.pk)
+    # a supervisor is a requester post too, but cannot review their own request: with nobody else in the
+    # post the start is refused (it could never finish); with a colleague it goes to the colleague
+    with pytest.raises(ValidationError) as exc:
+        starts.onboarding_start(user=svc.user("zz_supervisor"), channel_id=channel.pk)
+    assert "只有申请人本人" in exc.value.messages[0]
+    svc.hold("zz_supervisor2", "channel_supervisor", "ZZ")
+    process = starts.onboarding_start(user=svc.user("zz_supervisor"), channel_id=channel.pk)
     assert process.requester_post.code == "channel_supervisor"
+    assert svc.task("zz_supervisor", process) is None and svc.task("zz_supervisor2", process) is not None
 
 
 def test_start_needs_a_draft_and_no_open_process(svc):
     channel = svc.new_channel()
     svc.onboard(channel)
     with pytest.raises(Conflict):
-        services.onboarding_start(user=svc.user("zz_manager"), channel_id=channel.pk)
+        starts.onboarding_start(user=svc.user("zz_manager"), channel_id=channel.pk)
     with pytest.raises(ValidationError):
-        services.onboarding_start(user=svc.user("zz_manager"), channel_id=svc.channel("ZZ-JS-0001").pk)
+        starts.onboarding_start(user=svc.user("zz_manager"), channel_id=svc.channel("ZZ-JS-0001").pk)
     assert ApprovalProcess.objects.count() == 1
 
 

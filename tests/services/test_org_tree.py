@@ -46,6 +46,7 @@ def test_object_grant_shows_one_channel_outside_scope(demo, user):
     zz_channel = Channel.objects.filter(org_unit__code__startswith="ZZ").first()
     assert not scoped(Channel.objects.all(), ly).filter(pk=zz_channel.pk).exists()
     assign_perm("governance.view_channel", ly, zz_channel)
+    ly = user("ly_manager")  # grants are read once per request (user object)
     visible = scoped(Channel.objects.all(), ly)
     assert visible.filter(pk=zz_channel.pk).exists()
     assert visible.filter(org_unit__code__startswith="ZZ").count() == 1

@@ -7,7 +7,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from governance.models import Channel, PostAssignment
-from workflows import routes
+from tests import starts
+from workflows.engine.plan import route_for
+from workflows.registry import kind_for
 from workflows.models import ApprovalProcess, ProcessEvent, Route
 from workflows.selectors import inbox_for_user
 
@@ -104,24 +106,37 @@ def test_vacancy_arising_mid_flight_blocks_the_decision_not_the_process(svc):
     assert svc.task("zz_leader2", process) is not None
 
 
-@pytest.mark.parametrize("kind, channel_type, expected", [
-    ("onboarding", "agent_point", ("onboarding", "agent_point")),
-    ("change", "agent_point", ("onboarding", "agent_point")),      # no change route: the type's onboarding route
-    ("exit", "own_hall", ("onboarding", "own_hall")),
-])
-def test_route_for(svc, kind, channel_type, expected):
-    route = routes.route_for(kind, channel_type)
-    assert (route.kind, route.channel_type) == expected
+@pytest.mark.parametrize("kind, channel_type", [("onboarding", "agent_point"), ("change", "agent_point"),
+                                                ("exit", "own_hall")])
+def test_each_kind_has_its_own_route(svc, kind, channel_type):
+    route = route_for(kind_for(kind), category=channel_type, tier="county")
+    assert (route.kind, route.category, route.tier) == (kind, channel_type, "")
 
 
-def test_route_for_uses_a_kind_specific_route_when_configured(svc):
-    route = Route.objects.create(kind="exit", channel_type="", filing="record")
-    assert routes.route_for("exit", "own_hall") == route
-    typed = Route.objects.create(kind="exit", channel_type="own_hall", filing="approval")
-    assert routes.route_for("exit", "own_hall") == typed
+def test_the_most_specific_route_wins(svc):
+    exit_kind = kind_for("exit")
+    Route.objects.filter(kind="exit", category="own_hall").delete()
+    default = Route.objects.get(kind="exit", category="", tier="")
+    assert route_for(exit_kind, category="own_hall", tier="county") == default
+    county = Route.objects.create(kind="exit", category="", tier="county", filing="record")
+    assert route_for(exit_kind, category="own_hall", tier="county") == county
+    assert route_for(exit_kind, category="own_hall", tier="city") == default
+    typed = Route.objects.create(kind="exit", category="own_hall", tier="", filing="approval")
+    assert route_for(exit_kind, category="own_hall", tier="county") == typed
+
+
+def test_a_kind_without_a_route_is_refused_at_start_never_another_kinds_route(svc):
+    """The old engine handed a kind without a route the onboarding route; now the start is a clear error."""
+    Route.objects.filter(kind="change").delete()
+    with pytest.raises(ValidationError) as exc:
+        starts.change_start(user=svc.user("zz_manager"), channel_id=svc.channel("ZZ-JS-0001").pk,
+                            changes={"name": "新名"}, effective_date=timezone.localdate())
+    assert "核心信息变更" in exc.value.messages[0] and "路由" in exc.value.messages[0]
+    assert not ApprovalProcess.objects.exists()
+    assert svc.onboard().state == ApprovalProcess.State.IN_REVIEW  # other kinds keep their own routes
 
 
 def test_route_for_without_any_route_is_an_error(svc):
     Route.objects.all().delete()
     with pytest.raises(ValidationError):
-        routes.route_for("onboarding", "own_hall")
+        route_for(kind_for("onboarding"), category="own_hall", tier="county")

@@ -10,6 +10,7 @@ from governance.services import channel_update
 from workflows import services
 from workflows.models import ApprovalProcess
 from workflows.selectors import inbox_for_user, processes_for_user, requests_of_user
+from tests import starts
 
 
 def channels_of(svc, username):
@@ -82,7 +83,7 @@ def test_auditor_reads_but_never_acts(svc):
     with pytest.raises(Http404):
         services.task_claim(task_id=task.pk, user=auditor)
     with pytest.raises(NotAllowed):
-        services.onboarding_start(user=auditor, channel_id=svc.new_channel().pk)
+        starts.onboarding_start(user=auditor, channel_id=svc.new_channel().pk)
     assert ApprovalProcess.objects.count() == 1
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from governance import posts
 from governance.models import Channel, ChannelType, OrgUnit, Post, PostAssignment
@@ -37,6 +38,25 @@ USERS = (
 RECORD_TYPES = [ChannelType.AGENT_POINT, ChannelType.SELF_SERVICE_TERMINAL, ChannelType.ACCOUNT_MANAGER,
                 ChannelType.E_CHANNEL]
 APPROVAL_STEPS = [posts.CHANNEL_SUPERVISOR, posts.BRANCH_LEADER, posts.PROVINCE_MARKETING]
+NOT_EXCLUSIVE = {"exclusive": False}
+# Steps each channel kind adds to the approval steps: (insert at, post, step kind, route-step options).
+ROUTE_TAILS = {
+    "onboarding": [(None, posts.CITY_SUPPORT, "assign_code", NOT_EXCLUSIVE)],
+    "change": [
+        (2, posts.BRANCH_LEADER, "approve", {"label": "接收单位会签", "condition": "transfer", "unit": "receiving"}),
+        (None, posts.PROVINCE_FINANCE, "approve", {"condition": "finance_change"}),
+    ],
+    "exit": [
+        (None, posts.CITY_SUPPORT, "check", {"label": "酬金已结清", "condition": "social",
+                                             "payload": {"item": "commission_settled"}, **NOT_EXCLUSIVE}),
+        (None, posts.PROVINCE_FINANCE, "check", {"label": "保证金已退还", "condition": "social",
+                                                 "payload": {"item": "deposit_refunded"}, **NOT_EXCLUSIVE}),
+        (None, posts.CHANNEL_MANAGER, "check", {"label": "终端及库存已回收", "payload": {"item": "terminals_returned"},
+                                                "requester_may_act": True, **NOT_EXCLUSIVE}),
+        (None, posts.CITY_SUPPORT, "check", {"label": "BOSS编码已关闭", "condition": "has_boss_code",
+                                             "payload": {"item": "boss_code_closed"}, **NOT_EXCLUSIVE}),
+    ],
+}
 
 CHANNELS = [
     # node_code, name, type, unit, boss_code, status, credit code
@@ -52,6 +72,15 @@ CHANNELS = [
     ("LY-LL-0003", "王城公园特约代理点", ChannelType.AGENT_POINT, "LY-LL", None, Channel.Status.DRAFT,
      "92410105MA40A00019"),
 ]
+
+
+def _rows(filing, tail) -> list[tuple]:
+    """The approval steps (province marketing only copied for 报备 types), with the kind's own steps added."""
+    rows = [(code, "copy" if filing == Route.Filing.RECORD and code == posts.PROVINCE_MARKETING else "approve", {})
+            for code in APPROVAL_STEPS]
+    for position, code, step, options in tail:
+        rows.insert(len(rows) if position is None else position, (code, step, options))
+    return rows
 
 
 class Command(BaseCommand):
@@ -94,20 +123,20 @@ class Command(BaseCommand):
         return users
 
     def _routes(self, post_by_code):
-        self._route("", Route.Filing.APPROVAL, post_by_code)
-        for channel_type in ChannelType.values:
-            filing = Route.Filing.RECORD if channel_type in RECORD_TYPES else Route.Filing.APPROVAL
-            self._route(channel_type, filing, post_by_code)
-
-    def _route(self, channel_type, filing, post_by_code):
-        route, created = Route.objects.get_or_create(kind="onboarding", channel_type=channel_type,
-                                                     defaults={"filing": filing})
-        if not created:
-            return
-        for order, code in enumerate(APPROVAL_STEPS, start=1):
-            copy = filing == Route.Filing.RECORD and code == posts.PROVINCE_MARKETING
-            RouteStep.objects.create(route=route, order=order, post=post_by_code[code],
-                                     action=RouteStep.Action.COPY if copy else RouteStep.Action.APPROVE)
+        """Routes are created once, in bulk; an administrator's later edits are kept on reseeding."""
+        existing = set(Route.objects.values_list("kind", "category", "tier"))
+        routes, steps = [], []
+        for kind, tail in ROUTE_TAILS.items():
+            for channel_type in ["", *ChannelType.values]:
+                if (kind, channel_type, "") in existing:
+                    continue
+                filing = Route.Filing.RECORD if channel_type in RECORD_TYPES else Route.Filing.APPROVAL
+                route = Route(kind=kind, category=channel_type, tier="", filing=filing)
+                routes.append(route)
+                steps += [RouteStep(route=route, order=order, post=post_by_code[code], step=step, **options)
+                          for order, (code, step, options) in enumerate(_rows(filing, tail), start=1)]
+        bulk_create_with_history(routes, Route)
+        bulk_create_with_history(steps, RouteStep)
 
     def _channels(self, units, users):
         for node_code, name, channel_type, unit, boss_code, status, credit_code in CHANNELS:

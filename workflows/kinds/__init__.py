@@ -1,0 +1,1 @@
+"""Process kinds. Each module describes one kind and registers it when imported (see WorkflowsConfig.ready)."""

@@ -1,0 +1,129 @@
+"""渠道退出 (exit): approved like an onboarding, then each close-out item (退出清单) is confirmed by its post;
+the channel closes after the last one. The items are route rows of the step kind `check`."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from rest_framework import serializers
+
+from governance.display import person
+from governance.models import Channel
+from governance.selectors import post_names
+
+from ..forms import RequestForm
+from ..models import ApprovalProcess, ProcessEvent, State
+from ..registry import register_kind
+from .base import Column, CommentInput, Request, StepContext, StepKind
+from .channels import ChannelKind, channel_facts, last_person
+
+
+class ExitReason(models.TextChoices):
+    CONTRACT_END = "contract_end", "合同到期"
+    VIOLATION = "violation", "违规"
+    POOR_PERFORMANCE = "poor_performance", "业绩不佳"
+    RELOCATION = "relocation", "搬迁"
+    OPERATOR_REQUEST = "operator_request", "经营者申请"
+
+
+REASON_MESSAGE = "退出原因无效,可选:" + "、".join(ExitReason.labels) + "。"
+
+
+class ExitStartInput(CommentInput):
+    channel = serializers.IntegerField(label="渠道")
+    reason = serializers.ChoiceField(choices=ExitReason.choices, label="退出原因",
+                                     error_messages={"invalid_choice": REASON_MESSAGE, "required": REASON_MESSAGE,
+                                                     "null": REASON_MESSAGE})
+
+
+class ExitForm(RequestForm):
+    reason = forms.ChoiceField(label="退出原因", choices=[("", "请选择"), *ExitReason.choices])
+    comment = forms.CharField(label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def start_data(self) -> dict:
+        return {"channel": self.subject.pk, **self.cleaned_data}
+
+
+class CheckStep(StepKind):
+    """确认清单项: the post confirms one close-out item (its route row's label and payload `item`)."""
+
+    code = "check"
+    label = "确认"
+    actions = ("approve",)
+    approve_label = "确认完成"
+    event = ProcessEvent.Action.CHECK
+    signs = False
+    state = State.CLOSING
+
+    def perform(self, ctx: StepContext) -> str:
+        return ctx.comment or f"已确认:{ctx.step['label']}"
+
+
+class Exit(ChannelKind):
+    code = "exit"
+    label = "渠道退出"
+    prefix = "TC"
+    start_input = ExitStartInput
+    start_form = ExitForm
+    start_label = "渠道退出"
+    steps = (CheckStep(),)
+    columns = (Column("退出原因", lambda p: ExitReason(p.payload["reason"]).label if p.payload.get("reason") else "", 12),)
+    template = "workflows/kinds/exit.html"
+    document_template = "reports/kinds/exit.html"
+    complete_event = ProcessEvent.Action.CLOSE
+
+    def prepare(self, *, subject: Channel, data, user) -> Request:
+        reason = data.get("reason")
+        if reason not in ExitReason.values:
+            raise ValidationError({"reason": REASON_MESSAGE})
+        if subject.status not in (Channel.Status.ACTIVE, Channel.Status.SUSPENDED):
+            raise ValidationError({"channel": "只有正常或暂停状态的渠道可以发起退出。"})
+        return Request(payload={"reason": reason, "status_before": subject.status}, title=subject.name)
+
+    def on_start(self, *, process, user, post_name):
+        self.set_status(process, Channel.Status.EXITING, user=user, post_name=post_name,
+                        reason=f"发起退出:{ExitReason(process.payload['reason']).label}")
+
+    def on_stop(self, *, process, user, post_name):
+        before = process.payload.get("status_before", Channel.Status.ACTIVE)
+        self.set_status(process, before, user=user, post_name=post_name,
+                        reason=f"渠道退出{process.get_state_display()}")
+
+    def complete(self, *, process: ApprovalProcess) -> str:
+        self.set_status(process, Channel.Status.CLOSED, user=last_person(process), post_name="系统",
+                        reason=f"渠道退出办结({process.number})")
+        return "退出清单全部确认,渠道已关闭。"
+
+    def detail(self, process) -> dict:
+        return {**super().detail(process), "exit_reason": process.payload.get("reason", "")}
+
+    def document_context(self, process) -> dict:
+        reason = process.payload.get("reason")
+        return {"info": [[("渠道名称", process.title), ("退出原因", ExitReason(reason).label if reason else "")]],
+                "content": {"checklist": checklist(process)}}
+
+    def page_context(self, process, user) -> dict:
+        reason = process.payload.get("reason")
+        return {"exit_reason": ExitReason(reason).label if reason else "",
+                "channel_facts": channel_facts(self, process, user)}
+
+
+def checklist(process) -> list[dict]:
+    """The exit checklist (退出清单): each item, the post that confirms it, who did and when."""
+    names = post_names()
+    confirmed = {e.step_index: e for e in process.events.filter(action=ProcessEvent.Action.CHECK)
+                 .select_related("actor")}
+    rows = []
+    for i, step in enumerate(process.plan):
+        if step["step"] != CheckStep.code:
+            continue
+        event = confirmed.get(i)
+        rows.append({
+            "label": step["label"], "post": names.get(step["post"], step["post"]), "done": event is not None,
+            "by": person(event.actor) if event else "", "by_post": event.post if event else "",
+            "at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M") if event else "",
+            "comment": event.comment if event else "",
+        })
+    return rows
+
+
+EXIT = register_kind(Exit())
