@@ -119,6 +119,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.kinds.exit.ExitReason"},
 }
 
+# History is the audit log: never reverted from the admin (a revert turned an active channel back into a draft).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

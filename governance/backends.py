@@ -1,5 +1,6 @@
 """Lets Viewflow's own permission checks understand post queues: "post:<code>" on an org unit."""
 from .models import OrgUnit
+from .selectors import holds_post
 
 POST_PERMISSION_PREFIX = "post:"
 
@@ -15,6 +16,4 @@ class PostBackend:
     def has_perm(self, user, perm, obj=None):
         if not perm.startswith(POST_PERMISSION_PREFIX) or not isinstance(obj, OrgUnit):
             return False
-        from .selectors import holds_post
-
         return user.is_active and holds_post(user, perm[len(POST_PERMISSION_PREFIX):], obj)

@@ -15,6 +15,9 @@ class ArchivedDocumentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
@@ -28,4 +31,7 @@ class ExportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -26,7 +26,7 @@ from workflows.selectors import process_list
 
 from .forms import AuditLogFilterForm
 from .models import ExportJob
-from .selectors import audit_log_rows, audit_log_total, audit_log_validate
+from .audit import audit_log_rows, audit_log_total, audit_log_validate
 
 CHUNK = 2000  # rows per database fetch and per progress update
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,7 +92,7 @@ def _kind_columns(filters: dict) -> list:
     return list(kind.columns) if kind else []
 
 
-AUDIT_COLUMNS = [  # rows come ready-made from reports.selectors.audit_log_rows
+AUDIT_COLUMNS = [  # rows come ready-made from reports.audit.audit_log_rows
     Column("时间", None, 18), Column("操作人", None, 12), Column("账号", None, 14), Column("岗位", None, 16),
     Column("单位", None, 14), Column("类别", None, 12), Column("对象", None, 28), Column("动作", None, 12),
     Column("环节/变更内容", None, 48), Column("意见/原因", None, 40),

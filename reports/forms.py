@@ -12,12 +12,13 @@ class VerifyForm(forms.Form):
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHANNEL_RECORD = "channel"  # audit-log kind of channel-registry records (as opposed to a process kind)
+CONFIG_RECORD = "config"  # audit-log kind of configuration records: org tree, posts, assignments, routes
 CHANNEL_ACTIONS = {"create": "新增渠道", "update": "修改渠道信息", "delete": "删除渠道"}
 HISTORY_TYPES = {"+": "create", "~": "update", "-": "delete"}
 
 
 def _audit_kinds():
-    return [("", "全部"), *kind_choices(), (CHANNEL_RECORD, "渠道信息")]
+    return [("", "全部"), *kind_choices(), (CHANNEL_RECORD, "渠道信息"), (CONFIG_RECORD, "系统配置")]
 
 
 def _audit_actions():

@@ -37,7 +37,7 @@ class ExportJob(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE,
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
                                      related_name="export_jobs")
     report = models.CharField("报表", max_length=32, choices=Report.choices)
     filters = models.JSONField("筛选条件", default=dict, blank=True)

@@ -1,8 +1,9 @@
 """Admin: routes are edited here (their history is the audit log); processes, tasks and their trail are
 read only, so nobody goes around the flows."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 from viewflow.workflow.models import Process, Task
+
+from governance.admin import HistoryAdmin
 
 from .models import ApprovalProcess, ProcessEvent, Route, RouteStep
 
@@ -29,14 +30,14 @@ class RouteStepInline(admin.TabularInline):
 
 
 @admin.register(Route)
-class RouteAdmin(SimpleHistoryAdmin):
+class RouteAdmin(HistoryAdmin):
     list_display = ("kind", "category", "tier", "filing")
     list_filter = ("kind", "filing", "tier")
     inlines = [RouteStepInline]
 
 
 @admin.register(RouteStep)
-class RouteStepAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class RouteStepAdmin(HistoryAdmin, ReadOnlyAdmin):
     """Steps are edited on their route's page; their history is read here."""
 
     list_display = ("route", "order", "post", "step", "condition")

@@ -77,7 +77,7 @@ class ProcessDetailSerializer(ProcessSerializer):
         return services.can_withdraw(process, self.context["request"].user)
 
     def to_representation(self, process):
-        return {**super().to_representation(process), **process.kind_spec.detail(process)}
+        return {**super().to_representation(process), **process.kind_spec.detail(process, self.context["request"].user)}
 
 
 def _detail(request, process, code=status.HTTP_200_OK) -> Response:

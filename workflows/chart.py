@@ -5,7 +5,7 @@ from django.utils.html import escape
 from .models import ApprovalProcess, State
 from .selectors import step_rows
 
-WIDTH, BOX_W, BOX_H, GAP, TOP = 320, 260, 40, 26, 16
+WIDTH, BOX_W, BOX_H, GAP, TOP = 320, 296, 40, 26, 16
 COLOURS = {  # fill, stroke
     "done": ("#e8f5e9", "#2e7d32"),
     "current": ("#e3f2fd", "#1565c0"),
@@ -30,7 +30,7 @@ def _box(i: int, label: str, state: str) -> str:
     fill, stroke = COLOURS[state]
     x, y = (WIDTH - BOX_W) // 2, TOP + i * (BOX_H + GAP)
     width = 3 if state == "current" else 1.5
-    text = escape(label if len(label) <= 16 else label[:15] + "…")
+    text = escape(label if len(label) <= 19 else label[:18] + "…")
     return (f'<g><title>{escape(label)}:{STATE_WORDS[state]}</title>'
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" stroke="{stroke}" '
             f'stroke-width="{width}"/>'

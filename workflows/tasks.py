@@ -2,6 +2,8 @@
 from celery import shared_task
 from viewflow.workflow import timers
 
+from .services import tasks_requeue_vacant
+
 
 @shared_task(name="workflows.tasks.fire_due_timers")
 def fire_due_timers() -> int:
@@ -12,6 +14,4 @@ def fire_due_timers() -> int:
 @shared_task(name="workflows.tasks.requeue_vacant_tasks")
 def requeue_vacant_tasks() -> int:
     """Beat runs this every ten minutes: tasks of a post nobody holds any more move up the tree."""
-    from .services import tasks_requeue_vacant
-
     return tasks_requeue_vacant()

@@ -3,6 +3,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import ProtectedError
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from ..history import ActingPostRecord
@@ -121,3 +124,9 @@ class Channel(models.Model):
                     errors[field] = "社会渠道必须填写此项。"
         if errors:
             raise ValidationError(errors)
+
+
+@receiver(pre_delete, sender=Channel)
+def _channels_are_never_deleted(sender, instance, **kwargs):
+    """A channel leaves by the exit process and stays, closed, with its whole history."""
+    raise ProtectedError("渠道不可删除:请通过渠道退出流程关闭,历史记录须完整保留。", {instance})

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class OrgUnit(models.Model):
@@ -21,6 +22,8 @@ class OrgUnit(models.Model):
                                on_delete=models.PROTECT, related_name="children")
     path = models.CharField("路径", max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField("深度", default=0, editable=False)
+
+    history = HistoricalRecords()  # every change of the tree is in the audit log: who, when, before → after
 
     class Meta:
         verbose_name = verbose_name_plural = "组织单位"
@@ -78,6 +81,8 @@ class Post(models.Model):
     name = models.CharField("名称", max_length=32)
     read_only = models.BooleanField("只读岗位", default=False, help_text="如审计:可查看与导出,不能审批。")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = verbose_name_plural = "岗位"
         ordering = ["pk"]
@@ -104,6 +109,7 @@ class PostAssignment(models.Model):
     valid_to = models.DateField("失效日期", null=True, blank=True)
 
     objects = PostAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "任职"

@@ -169,7 +169,7 @@ class ProcessKind:
     complete_event = ProcessEvent.Action.COMPLETE
 
     # ---- how it reads
-    def detail(self, process: ApprovalProcess) -> dict:
+    def detail(self, process: ApprovalProcess, user) -> dict:
         """Extra fields of the request for the API's process detail (only the request's own fields)."""
         return {}
 

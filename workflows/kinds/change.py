@@ -217,12 +217,20 @@ class Change(ChannelKind):
                               reason=f"核心信息变更生效({process.number})")
         return f"生效日期 {process.payload['effective_date']},于 {timezone.localdate():%Y-%m-%d} 执行变更。"
 
-    def detail(self, process) -> dict:
-        return {**super().detail(process), "changes": process.payload.get("rows", []),
+    def rows_for(self, process, user) -> list[dict]:
+        """The change as submitted. Who cannot see the channel itself (a transfer's receiving unit) reads only
+        the requested changes, not the channel's other core fields."""
+        rows = process.payload.get("rows", [])
+        if self.subjects(user).filter(pk=process.subject_id).exists():
+            return rows
+        return [row for row in rows if row["changed"]]
+
+    def detail(self, process, user) -> dict:
+        return {**super().detail(process, user), "changes": self.rows_for(process, user),
                 "effective_date": process.payload.get("effective_date")}
 
     def page_context(self, process, user) -> dict:
-        return {"change_rows": process.payload.get("rows", []), "channel_facts": channel_facts(self, process, user)}
+        return {"change_rows": self.rows_for(process, user), "channel_facts": channel_facts(self, process, user)}
 
     def document_context(self, process) -> dict:
         receiving = process.receiving_unit.name if process.receiving_unit_id else ""

@@ -52,7 +52,7 @@ class ChannelKind(ProcessKind):
     def may_start_on(self, channel) -> bool:
         return channel.status in (Channel.Status.ACTIVE, Channel.Status.SUSPENDED)
 
-    def detail(self, process) -> dict:
+    def detail(self, process, user) -> dict:
         return {"channel": process.subject_id, "channel_name": process.title}
 
     def set_status(self, process, status: str, *, user, post_name: str, reason: str) -> None:

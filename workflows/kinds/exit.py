@@ -93,8 +93,8 @@ class Exit(ChannelKind):
                         reason=f"渠道退出办结({process.number})")
         return "退出清单全部确认,渠道已关闭。"
 
-    def detail(self, process) -> dict:
-        return {**super().detail(process), "exit_reason": process.payload.get("reason", "")}
+    def detail(self, process, user) -> dict:
+        return {**super().detail(process, user), "exit_reason": process.payload.get("reason", "")}
 
     def document_context(self, process) -> dict:
         reason = process.payload.get("reason")

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import ProtectedError
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from viewflow.workflow.models import Process
 
 from governance.models import OrgUnit, Post
@@ -128,6 +131,11 @@ class ApprovalProcess(Process):
         if state not in TRANSITIONS[State(self.state)]:
             raise IllegalTransition(f"{self.number}: {self.state} → {state}")
         self.state = state
+
+
+@receiver(pre_delete, sender=ApprovalProcess)
+def _processes_are_never_deleted(sender, instance, **kwargs):
+    raise ProtectedError("审批流程不可删除:审批记录须完整保留。", {instance})
 
 
 class ProcessEvent(models.Model):
