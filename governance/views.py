@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import posts
+from .errors import NotAllowed
 from .forms import CORE_FIELDS_NOTE, ChannelChangeForm, ChannelExitForm, ChannelFilter, ChannelForm, SubmitForm
 from .pages import attempt
 from .models import CORE_FIELDS, Channel, OrgUnit
-from .selectors import get_scoped_or_404, scoped
-from .services import LOCKED_STATUSES, acting_assignment, channel_create, channel_update, core_fields_editable
+from .selectors import get_scoped_or_404, may_create_channel, scoped
+from .services import (CREATE_NOT_ALLOWED, LOCKED_STATUSES, acting_assignment, channel_create, channel_update,
+                       core_fields_editable)
 
 PAGE_SIZE = 20
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
@@ -101,8 +103,9 @@ def _detail_context(request, channel: Channel) -> dict:
     }
 
 
-def _render_detail(request, channel, status=200):
-    return render(request, "governance/channel_detail.html", _detail_context(request, channel), status=status)
+def _render_detail(request, channel, status=200, **extra):
+    context = {**_detail_context(request, channel), **extra}
+    return render(request, "governance/channel_detail.html", context, status=status)
 
 
 # ---------------------------------------------------------------- pages
@@ -122,6 +125,8 @@ def channel_detail(request, pk):
 
 @login_required
 def channel_new(request):
+    if not may_create_channel(request.user):  # said at once, not after the whole form is filled in
+        raise NotAllowed(CREATE_NOT_ALLOWED)
     form = ChannelForm(request.POST or None, user=request.user)
     status = 400 if request.method == "POST" else 200  # stays 400 unless the POST goes through
     if request.method == "POST" and form.is_valid():
