@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Channel, OrgUnit, Post, PostAssignment
+from .models import Attachment, Channel, OrgUnit, Post, PostAssignment
 
 
 @admin.register(OrgUnit)
@@ -33,6 +33,26 @@ class ChannelAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
     list_filter = ("status", "channel_type")
     search_fields = ("name", "node_code", "boss_code")
     readonly_fields = [f for f in ("status", "boss_code", "created_by")]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Read-only: uploads go through the checked service, and an attachment is never changed or deleted."""
+
+    list_display = ("original_name", "kind", "channel", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("original_name", "channel__name", "channel__node_code", "sha256")
+    list_select_related = ("channel", "uploaded_by")
+    exclude = ("file",)  # the stored name is internal; files are downloaded from the channel page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PostAssignmentInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .attachments import views as attachment_views
 
 app_name = "governance"
 urlpatterns = [
@@ -11,4 +12,6 @@ urlpatterns = [
     path("channels/<id:pk>/submit/", views.channel_submit, name="channel_submit"),
     path("channels/<id:pk>/change/", views.channel_change, name="channel_change"),
     path("channels/<id:pk>/exit/", views.channel_exit, name="channel_exit"),
+    path("channels/<id:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path("attachments/<id:pk>/file/", attachment_views.attachment_file, name="attachment_file"),
 ]

@@ -32,8 +32,10 @@ def test_new_channel_form_is_in_four_sections_with_a_label_on_every_input(pages)
         legend = fieldset.find("legend").text_content().strip()
         found[legend] = {el.get("name") for el in inputs(fieldset)}
     assert {k: v for k, v in found.items() if k in SECTIONS} == SECTIONS
+    assert found["证照附件(可选)"] == {"business_licence", "contract", "account_permit"}
     for el in inputs(form):
         assert form.xpath(f'.//label[@for="{el.get("id")}"]'), el.get("name")
+    assert form.get("enctype") == "multipart/form-data"
 
 
 def test_star_level_is_a_select_of_one_to_five_stars(pages):
