@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from .storage import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -91,7 +93,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(env),  # MEDIA_ROOT, or S3-compatible when S3_BUCKET is set
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -116,7 +118,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "渠道新增、核心信息变更、退出、酬金政策与外呼资格认证的审批接口。",
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.kinds.exit.ExitReason"},
+    "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.kinds.exit.ExitReason",
+                            "AttachmentKindEnum": "governance.models.attachments.Attachment.Kind"},
 }
 
 # History is the audit log: never reverted from the admin (a revert turned an active channel back into a draft).

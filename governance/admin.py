@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CORE_FIELDS, Channel, OrgUnit, Post, PostAssignment
+from .models import CORE_FIELDS, Attachment, Channel, OrgUnit, Post, PostAssignment
 from .services import channel_update
 
 FLOW_FIELDS = ("status", "boss_code", "node_code", "created_by")
@@ -73,6 +73,26 @@ class ChannelAdmin(NoDeleteMixin, HistoryAdmin, GuardedModelAdmin):
         changed = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         channel_update(channel=Channel.objects.get(pk=obj.pk), user=request.user, data=changed,
                        reason="系统管理员在管理后台修改非核心信息")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Read-only: uploads go through the checked service, and an attachment is never changed or deleted."""
+
+    list_display = ("original_name", "kind", "channel", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("original_name", "channel__name", "channel__node_code", "sha256")
+    list_select_related = ("channel", "uploaded_by")
+    exclude = ("file",)  # the stored name is internal; files are downloaded from the channel page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PostAssignmentInline(admin.TabularInline):

@@ -46,6 +46,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), label="归属单位")
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
     channel_type_display = serializers.CharField(source="get_channel_type_display", read_only=True)
+    star_level_display = serializers.CharField(source="get_star_level_display", read_only=True, label="星级(显示)")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

@@ -1,5 +1,6 @@
-from .selectors import assignments_of
+from .selectors import assignments_of, may_create_channel
 
 
 def acting_posts(request):
-    return {"acting_posts": assignments_of(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    return {"acting_posts": assignments_of(user), "may_create_channel": may_create_channel(user)}

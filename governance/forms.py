@@ -12,14 +12,19 @@ from .selectors import units_in_scope
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NODE_CODE_HELP = "以归属单位编码开头,如 ZZ-JS-0003"
 CORE_FIELDS_NOTE = "核心信息请通过核心信息变更流程修改"
+STAR_LEVEL_MESSAGE = Channel._meta.get_field("star_level").error_messages["invalid_choice"]
 
-# Every attribute of DOMAIN.md a person enters; BOSS code, status and audit columns are the system's.
-CHANNEL_FORM_FIELDS = [
-    "node_code", "name", "channel_type", "star_level", "org_unit", "address", "longitude", "latitude",
-    "opening_hours", "floor_area", "staff_count", "operator_company", "credit_code", "legal_representative",
-    "contact_mobile", "bank_name", "bank_account", "deposit", "contract_number", "contract_start",
-    "contract_end", "business_scope",
-]
+# Every attribute of DOMAIN.md a person enters, by section of the form; BOSS code, status and audit
+# columns are the system's.
+CHANNEL_FORM_SECTIONS = (
+    ("basic", "基本信息", ("node_code", "name", "channel_type", "star_level", "org_unit", "contact_mobile")),
+    ("operator", "经营单位", ("operator_company", "credit_code", "legal_representative", "business_scope")),
+    ("bank", "银行与合同", ("bank_name", "bank_account", "deposit", "contract_number", "contract_start",
+                            "contract_end")),
+    ("location", "位置", ("address", "longitude", "latitude", "opening_hours", "floor_area", "staff_count")),
+)
+CHANNEL_FORM_FIELDS = [name for _, _, names in CHANNEL_FORM_SECTIONS for name in names]
+WIDE_FIELDS = {"address", "business_scope"}
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -76,6 +81,7 @@ class ChannelForm(forms.ModelForm):
         self.fields["org_unit"].queryset = _unit_choices(user)
         self.fields["org_unit"].empty_label = "请选择"
         self.fields["channel_type"].choices = [("", "请选择"), *ChannelType.choices]
+        self.fields["star_level"].error_messages["invalid_choice"] = STAR_LEVEL_MESSAGE
         self.lock_core = lock_core
         if lock_core:
             for name in CORE_FIELDS:
@@ -85,6 +91,11 @@ class ChannelForm(forms.ModelForm):
             # A unit outside the user's choices must still show as the current value.
             self.fields["org_unit"].queryset = OrgUnit.objects.filter(
                 Q(pk__in=_unit_choices(user).values("pk")) | Q(pk=self.instance.org_unit_id))
+
+    def sections(self) -> list[dict]:
+        """The fieldsets of the page, each with its bound fields in order."""
+        return [{"key": key, "title": title, "fields": [self[name] for name in names]}
+                for key, title, names in CHANNEL_FORM_SECTIONS]
 
     def changed_values(self) -> dict:
         """Only the fields the user actually changed (disabled core fields never are)."""

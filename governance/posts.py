@@ -28,3 +28,8 @@ ALL = [
 
 CHANNEL_EDITORS = {CHANNEL_MANAGER, CHANNEL_SUPERVISOR, CITY_SUPPORT, ADMIN}
 REQUESTERS = {CHANNEL_MANAGER, CHANNEL_SUPERVISOR, ADMIN}
+# 录入渠道: the manager enters a channel and the supervisor reviews it first (DOMAIN.md); the two duties
+# are incompatible, so the supervisor does not enter channels. The admin may, for data repair.
+CHANNEL_CREATORS = {CHANNEL_MANAGER, ADMIN}
+# 上传附件 while the channel is exiting: the people who run the exit (direct edits are locked by then).
+EXIT_UPLOADERS = {CHANNEL_MANAGER, CHANNEL_SUPERVISOR, ADMIN}

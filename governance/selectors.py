@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
+from . import posts
 from .filters import ChannelFilter
 from .models import Channel, OrgUnit, Post, PostAssignment
 
@@ -22,6 +23,14 @@ def assignments_of(user) -> list[PostAssignment]:
 
 def holds_post(user, post_code: str, unit: OrgUnit) -> bool:
     return any(a.post.code == post_code and a.org_unit_id == unit.pk for a in assignments_of(user))
+
+
+def may_create_channel(user) -> bool:
+    """Whether to offer 新增渠道 at all: a holder of a CHANNEL_CREATORS post somewhere, or a superuser.
+    The service still checks the post against the channel's unit."""
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(a.post.code in posts.CHANNEL_CREATORS for a in assignments_of(user))
 
 
 def can_act(user) -> bool:

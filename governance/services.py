@@ -5,9 +5,10 @@ from django.db import transaction
 from . import posts
 from .errors import NotAllowed
 from .models import CORE_FIELDS, Channel, OrgUnit
-from .selectors import assignments_of, scope_paths
+from .selectors import assignments_of, may_create_channel, scope_paths
 from .validators import validate_boss_code
 
+CREATE_NOT_ALLOWED = "无权操作:只有渠道经理(及系统管理员)可以新增渠道;渠道主管负责初审,不录入渠道。"
 CORE_FIELD_MESSAGE = "“{label}”属于核心信息,请通过核心信息变更流程(/api/v1/processes/change/)修改。"
 LOCKED_STATUSES = {Channel.Status.EXITING, Channel.Status.CLOSED}
 
@@ -27,11 +28,11 @@ def acting_post_name(user, unit: OrgUnit, allowed_posts: set[str]) -> str:
     return "系统管理员" if user.is_superuser else ""
 
 
-def _require_editor(user, unit: OrgUnit, allowed_posts=posts.CHANNEL_EDITORS):
+def _require_editor(user, unit: OrgUnit, allowed_posts=posts.CHANNEL_EDITORS, message="您的岗位无权维护该单位的渠道信息。"):
     if user.is_superuser:
         return
     if acting_assignment(user, unit, allowed_posts) is None:
-        raise NotAllowed("您的岗位无权维护该单位的渠道信息。")
+        raise NotAllowed(message)
 
 
 def _check_unit_in_scope(user, unit: OrgUnit):
@@ -50,13 +51,17 @@ def _save(channel: Channel, *, user, post_name: str, reason: str):
 
 @transaction.atomic
 def channel_create(*, user, data: dict) -> Channel:
+    """录入渠道 (a draft), by a CHANNEL_CREATORS post covering the unit: entering and first review are
+    incompatible duties, so the supervisor who reviews does not enter."""
+    if not may_create_channel(user):
+        raise NotAllowed(CREATE_NOT_ALLOWED)
     unit = data.get("org_unit")
     if unit is None:
         raise ValidationError({"org_unit": "请选择归属单位。"})
     _check_unit_in_scope(user, unit)
-    _require_editor(user, unit, posts.REQUESTERS)
+    _require_editor(user, unit, posts.CHANNEL_CREATORS, CREATE_NOT_ALLOWED)
     channel = Channel(**data, created_by=user, status=Channel.Status.DRAFT)
-    _save(channel, user=user, post_name=acting_post_name(user, unit, posts.REQUESTERS), reason="录入渠道")
+    _save(channel, user=user, post_name=acting_post_name(user, unit, posts.CHANNEL_CREATORS), reason="录入渠道")
     return channel
 
 

@@ -8,6 +8,7 @@ CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 BOSS_CODE_RE = re.compile(r"^[A-Za-z0-9]{6,20}$")
+BANK_ACCOUNT_RE = re.compile(r"^[0-9]{8,34}$")
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -31,3 +32,11 @@ def validate_mobile(value: str) -> None:
 def validate_boss_code(value: str) -> None:
     if not BOSS_CODE_RE.match(value or ""):
         raise ValidationError("BOSS渠道编码应为6-20位字母或数字。", code="boss_code")
+
+
+def validate_bank_account(value: str) -> None:
+    """8-34 digits exactly as stored: spaces and dashes are refused, never silently stripped."""
+    if value and any(c.isspace() for c in value):
+        raise ValidationError("银行账号不能包含空格,请连续填写8-34位数字。", code="bank_account_space")
+    if not BANK_ACCOUNT_RE.match(value or ""):
+        raise ValidationError("银行账号应为8-34位数字。", code="bank_account")

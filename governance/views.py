@@ -6,14 +6,18 @@ from config.paging import CappedPaginator as Paginator
 from django.shortcuts import redirect, render
 
 from . import posts
+from .attachments.forms import AttachmentForm, ChannelDocumentsForm
+from .attachments.selectors import attachments_of, may_upload
+from .attachments.services import channel_create_with_documents
 from .display import display_value
+from .errors import NotAllowed
 from .extensions import channel_sections
 from .forms import CORE_FIELDS_NOTE, ChannelFilter, ChannelForm
 from .pages import attempt
 from .models import CORE_FIELDS, Channel, OrgUnit
 from .selectors import channel_list as channel_list_for
-from .selectors import get_scoped_or_404
-from .services import LOCKED_STATUSES, acting_assignment, channel_create, channel_update, core_fields_editable
+from .selectors import get_scoped_or_404, may_create_channel
+from .services import CREATE_NOT_ALLOWED, LOCKED_STATUSES, acting_assignment, channel_update, core_fields_editable
 
 PAGE_SIZE = 20
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
@@ -66,11 +70,15 @@ def _detail_context(request, channel: Channel) -> dict:
         "history": _history_rows(channel),
         "can_edit": may_edit,
         "sections": channel_sections.render(request, channel),
+        "attachments": list(attachments_of(channel=channel, user=request.user)),
+        "can_upload": may_upload(request.user, channel),
+        "attachment_form": AttachmentForm(),
     }
 
 
-def _render_detail(request, channel, status=200):
-    return render(request, "governance/channel_detail.html", _detail_context(request, channel), status=status)
+def _render_detail(request, channel, status=200, **extra):
+    context = {**_detail_context(request, channel), **extra}
+    return render(request, "governance/channel_detail.html", context, status=status)
 
 
 # ---------------------------------------------------------------- pages
@@ -89,15 +97,20 @@ def channel_detail(request, pk):
 
 @login_required
 def channel_new(request):
+    if not may_create_channel(request.user):  # said at once, not after the whole form is filled in
+        raise NotAllowed(CREATE_NOT_ALLOWED)
+    posted = request.method == "POST"
     form = ChannelForm(request.POST or None, user=request.user)
-    status = 400 if request.method == "POST" else 200  # stays 400 unless the POST goes through
-    if request.method == "POST" and form.is_valid():
-        channel, status = attempt(request, lambda: channel_create(user=request.user, data=form.cleaned_data),
-                                  form=form)
+    documents = ChannelDocumentsForm(request.POST if posted else None, request.FILES if posted else None)
+    status = 400 if posted else 200  # stays 400 unless the POST goes through
+    if posted and form.is_valid() and documents.is_valid():
+        channel, status = attempt(request, lambda: channel_create_with_documents(
+            user=request.user, data=form.cleaned_data, documents=documents.documents()), form=form)
         if channel:
             messages.success(request, f"渠道“{channel.name}”已保存为草稿。核对无误后请点击“提交新增审批”。")
             return redirect("governance:channel_detail", pk=channel.pk)
-    return render(request, "governance/channel_form.html", {"form": form, "title": "新增渠道"}, status=status)
+    return render(request, "governance/channel_form.html",
+                  {"form": form, "documents": documents, "title": "新增渠道"}, status=status)
 
 
 @login_required

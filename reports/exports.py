@@ -58,7 +58,7 @@ def _field(name: str, width: int = 14, display: bool = False) -> Column:
 CHANNEL_COLUMNS = [
     Column("ID", lambda c: c.pk, 8),
     _field("node_code", 16), _field("boss_code", 16), _field("name", 28),
-    _field("channel_type", 14, display=True), _field("star_level", 6),
+    _field("channel_type", 14, display=True), _field("star_level", 6, display=True),
     Column("归属单位", lambda c: c.org_unit.name, 14), Column("归属单位编码", lambda c: c.org_unit.code, 12),
     _field("status", 8, display=True), _field("address", 36),
     _field("longitude", 12), _field("latitude", 12), _field("opening_hours", 14), _field("floor_area", 10),

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from ..history import ActingPostRecord
-from ..validators import validate_credit_code, validate_mobile
+from ..validators import validate_bank_account, validate_credit_code, validate_mobile
 from .org import OrgUnit
 
 
@@ -27,13 +27,23 @@ class ChannelType(models.TextChoices):
 
 SOCIAL_CHANNEL_TYPES = {ChannelType.EXCLUSIVE_STORE, ChannelType.AGENT_POINT}
 
-# 核心信息: changed only through the core-info change process.
+
+def star_label(level) -> str:
+    """星级 as people read it everywhere (pages, history, API, exports): "4星"; empty stays empty."""
+    return f"{level}星" if level not in (None, "") else ""
+
+
+STAR_LEVELS = [(n, star_label(n)) for n in range(1, 6)]
+
+# 核心信息: changed only through the core-info change process. The deposit and the contract are core too:
+# a direct edit once let a manager cut an active channel's deposit from 20,000 to 1 yuan.
 CORE_FIELDS = (
     "name", "channel_type", "operator_company", "credit_code", "bank_name", "bank_account",
     "org_unit", "address", "business_scope", "star_level",
+    "deposit", "contract_number", "contract_start", "contract_end",
 )
-# A change of these also needs province finance (省财务部).
-FINANCE_FIELDS = ("bank_name", "bank_account", "operator_company", "credit_code")
+# A change of these also needs province finance (省财务部): bank account, operator and the deposit.
+FINANCE_FIELDS = ("bank_name", "bank_account", "operator_company", "credit_code", "deposit")
 
 
 class Channel(models.Model):
@@ -60,8 +70,8 @@ class Channel(models.Model):
                                  help_text="渠道树中的位置,录入时以归属单位编码加“-”开头,如 ZZ-JS-0003。")
     name = models.CharField("渠道名称", max_length=100)
     channel_type = models.CharField("渠道类型", max_length=32, choices=ChannelType.choices)
-    star_level = models.PositiveSmallIntegerField("星级", default=1,
-                                                  validators=[MinValueValidator(1), MaxValueValidator(5)])
+    star_level = models.PositiveSmallIntegerField("星级", default=1, choices=STAR_LEVELS,
+                                                  error_messages={"invalid_choice": "星级应为1星至5星。"})
     org_unit = models.ForeignKey(OrgUnit, verbose_name="归属单位", on_delete=models.PROTECT, related_name="channels")
     address = models.CharField("地址", max_length=200)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True,
@@ -79,7 +89,8 @@ class Channel(models.Model):
     contact_mobile = models.CharField("联系手机", max_length=11, validators=[validate_mobile],
                                       help_text="以1开头的11位手机号。")
     bank_name = models.CharField("开户银行", max_length=100, blank=True)
-    bank_account = models.CharField("银行账号", max_length=34, blank=True)
+    bank_account = models.CharField("银行账号", max_length=34, blank=True, validators=[validate_bank_account],
+                                    help_text="8-34位数字,不含空格。")
     deposit = models.DecimalField("保证金(元)", max_digits=12, decimal_places=2, default=0,
                                   validators=[MinValueValidator(0, message="保证金不能为负数。")])
     contract_number = models.CharField("合同编号", max_length=40, blank=True)

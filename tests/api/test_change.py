@@ -91,7 +91,7 @@ def test_change_diff_in_process_detail(drive):
     assert rows["bank_account"] == {"field": "bank_account", "label": "银行账号", "changed": True,
                                     "old": channel.bank_account, "new": NEW_ACCOUNT}
     assert rows["star_level"]["changed"] is True
-    assert (rows["star_level"]["old"], rows["star_level"]["new"]) == ("3", "4")
+    assert (rows["star_level"]["old"], rows["star_level"]["new"]) == ("3星", "4星")  # one reading everywhere
     assert rows["name"]["changed"] is False
     assert rows["name"]["old"] == rows["name"]["new"] == channel.name
     assert rows["channel_type"]["old"] == "指定专营店"  # readable, not the code

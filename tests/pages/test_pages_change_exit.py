@@ -15,7 +15,11 @@ def _change_data(channel: Channel, **changes) -> dict:
         "name": channel.name, "channel_type": channel.channel_type, "operator_company": channel.operator_company,
         "credit_code": channel.credit_code, "bank_name": channel.bank_name, "bank_account": channel.bank_account,
         "org_unit": str(channel.org_unit_id), "address": channel.address, "business_scope": channel.business_scope,
-        "star_level": str(channel.star_level), "effective_date": timezone.localdate().isoformat(), "comment": "",
+        "star_level": str(channel.star_level), "deposit": str(channel.deposit),
+        "contract_number": channel.contract_number,
+        "contract_start": channel.contract_start.isoformat() if channel.contract_start else "",
+        "contract_end": channel.contract_end.isoformat() if channel.contract_end else "",
+        "effective_date": timezone.localdate().isoformat(), "comment": "",
     }
     data.update(changes)
     return data

@@ -42,6 +42,9 @@ def posts_of(process):
     ({"address": "新地址"}, False),
     ({"star_level": 5}, False),
     ({"business_scope": "仅终端销售"}, False),
+    ({"deposit": "1.00"}, True),  # a deposit change goes past province finance
+    ({"contract_number": "HT-NEW-1"}, False),
+    ({"contract_end": "2029-12-31"}, False),
 ])
 def test_finance_step_only_for_money_fields(svc, changes, finance):
     process = change(svc, "ZZ-JS-0002", changes)
@@ -58,7 +61,8 @@ def test_diff_records_old_and_new(svc):
     }
     rows = {r["field"]: r for r in process.payload["rows"]}
     assert set(rows) == {"name", "channel_type", "operator_company", "credit_code", "bank_name", "bank_account",
-                         "org_unit", "address", "business_scope", "star_level"}
+                         "org_unit", "address", "business_scope", "star_level",
+                         "deposit", "contract_number", "contract_start", "contract_end"}
     assert [f for f, r in rows.items() if r["changed"]] == ["bank_account", "star_level"]
     assert rows["org_unit"]["old"] == rows["org_unit"]["new"] == "金水区"
 

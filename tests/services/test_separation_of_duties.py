@@ -17,7 +17,8 @@ def second_supervisor(svc):
 
 
 def test_requester_neither_sees_claims_nor_acts_on_own_request_but_a_colleague_can(svc, second_supervisor):
-    process = svc.onboard(username="zz_supervisor")
+    # the manager enters the channel (a supervisor may not); the supervisor submits it and is the requester
+    process = svc.onboard(svc.new_channel("zz_manager"), username="zz_supervisor")
     supervisor = svc.user("zz_supervisor")
     assert svc.task("zz_supervisor", process) is None
     task = svc.task("zz_leader", process)  # the colleague holding 渠道主管 too

@@ -4,9 +4,9 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance.models import Channel
-from governance.validators import (credit_code_check_char, validate_boss_code, validate_credit_code,
-                                   validate_mobile)
+from governance.models import Channel, star_label
+from governance.validators import (credit_code_check_char, validate_bank_account, validate_boss_code,
+                                   validate_credit_code, validate_mobile)
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -116,3 +116,37 @@ def test_status_moves_only_along_transitions(svc):
                            reason="")
     assert "已关闭" in exc.value.messages[0]
     assert Channel.TRANSITIONS[Channel.Status.CLOSED] == set()
+
+
+@pytest.mark.parametrize("account", ["12345678", "6222020200112233445", "1" * 34])
+def test_bank_account_digits(account):
+    validate_bank_account(account)
+
+
+@pytest.mark.parametrize("account, fragment", [
+    ("6222 0202 0011 2233 445", "空格"),   # spaces are refused, not stripped
+    ("6222020200112233445 ", "空格"),
+    ("6222\u30000202", "空格"),            # an ideographic space too
+    ("1234567", "8-34位"),
+    ("1" * 35, "8-34位"),
+    ("6222-0202-0011", "8-34位"),
+    ("６２２２０２０２００", "8-34位"),     # full-width digits are not digits here
+])
+def test_bank_account_refused(account, fragment):
+    with pytest.raises(ValidationError) as exc:
+        validate_bank_account(account)
+    assert fragment in exc.value.messages[0]
+
+
+def test_channel_refuses_a_bank_account_with_spaces(svc):
+    with pytest.raises(ValidationError) as exc:
+        channel(svc, bank_account="6222 0202 0011 2233").full_clean()
+    assert "空格" in exc.value.message_dict["bank_account"][0]
+
+
+def test_star_level_is_one_of_five_stars_and_reads_n_stars(svc):
+    assert star_label(4) == "4星" and star_label(None) == ""
+    assert channel(svc, star_level=4).get_star_level_display() == "4星"
+    with pytest.raises(ValidationError) as exc:
+        channel(svc, star_level=0).full_clean()
+    assert exc.value.message_dict["star_level"] == ["星级应为1星至5星。"]

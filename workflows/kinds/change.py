@@ -116,6 +116,8 @@ class ChangeForm(RequestForm):
                                                queryset=OrgUnit.objects.exclude(tier=OrgUnit.Tier.PROVINCE))
             else:
                 field = Channel._meta.get_field(name).formfield()
+                if isinstance(field, forms.DateField):
+                    field.widget = DATE_INPUT
             if name in WIDE:
                 field.widget.attrs["size"] = 60
             core[name] = field
