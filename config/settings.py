@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -128,4 +129,6 @@ CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {"task": "workflows.tasks.fire_due_timers", "schedule": timedelta(minutes=1)},
     "requeue-vacant-tasks": {"task": "workflows.tasks.requeue_vacant_tasks", "schedule": timedelta(minutes=10)},
     "tidy-exports": {"task": "reports.tasks.tidy_exports", "schedule": timedelta(hours=1)},
+    "remind-expiring-certificates": {"task": "governance.tasks.remind_expiring_certificates",
+                                     "schedule": crontab(hour=8, minute=0)},
 }

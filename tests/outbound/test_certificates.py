@@ -2,43 +2,20 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from governance.errors import Conflict, NotAllowed
-from governance.models import Certificate, CertificateEvent, CertificateStatus, OutboundAgent
+from governance.models import Certificate, CertificateEvent, CertificateStatus
 from governance.models.outbound import status_q
-from governance.outbound import certificate_grant, certificate_lift, certificate_revoke, certificate_suspend
+from governance.outbound import certificate_grant, certificate_suspend
 
 from tests.services.conftest import Svc
 
-from .conftest import EXPIRING, UNCERTIFIED, agent, at_noon, certificate, days, person, unit
+from .conftest import EXPIRING, MOVES, UNCERTIFIED, agent, certificate, days, grant, in_state, person
 
 S = CertificateStatus
-MOVES = {"suspend": certificate_suspend, "lift": certificate_lift, "revoke": certificate_revoke}
 TARGET = {"suspend": S.SUSPENDED, "lift": S.VALID, "revoke": S.REVOKED}
-
-
-def grant(employee_no=UNCERTIFIED, level=1, start=-10, end=400, reason="考试与质检通过"):
-    return certificate_grant(agent=agent(employee_no), level=level, valid_from=days(start), valid_to=days(end),
-                             user=person("prov_outbound_qa"), reason=reason)
-
-
-def in_state(state) -> Certificate:
-    """A fresh agent's certificate in `state` today (expired ones are granted in the past)."""
-    new = OutboundAgent.objects.create(org_unit=unit("ZZ-JS"), name="状态测试", employee_no=f"T-{state}")
-    if state == S.EXPIRED:
-        with time_machine.travel(at_noon(days(-100))):
-            cert = grant(new.employee_no, start=-10, end=50)
-        return cert
-    start, end = {S.PENDING: (5, 400), S.EXPIRING: (-300, 10)}.get(state, (-10, 400))
-    cert = grant(new.employee_no, start=start, end=end)
-    if state in (S.SUSPENDED, S.REVOKED):
-        cert = MOVES["suspend" if state == S.SUSPENDED else "revoke"](
-            certificate=cert, user=person("prov_outbound_qa"), reason="准备状态")
-    assert cert.status_on() == state
-    return cert
 
 
 def test_demo_certificates_and_their_grant_events(outbound):
