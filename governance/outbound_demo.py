@@ -14,7 +14,7 @@ from .outbound import certificate_grant
 
 PASSWORD = "demo-pass-2026"
 EXAM_LEVELS = [(1, 60, 1), (2, 70, 2), (3, 75, 3), (4, 80, 4)]  # level, pass mark, course level
-SETTINGS = [("HA", 120, Decimal("0.50")), ("LY", 100, Decimal("0.50"))]  # unit, calls per agent-day, price
+SETTINGS = [("HA", 120, Decimal("0.50")), ("LY", 100, Decimal("0.45"))]  # unit, calls per agent-day, price
 EXTRA_USERS = [("ly_outbound", "LY", posts.OUTBOUND_OPS, "洛阳外呼运营")]
 # employee no, name, unit, post level, certificate (level, days from today to valid_from, to valid_to) or None
 AGENTS = [
