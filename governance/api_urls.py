@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import api
+from . import api, outbound_api
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("channels/", api.ChannelListView.as_view(), name="api-channels"),
     path("channels/<id:pk>/", api.ChannelDetailView.as_view(), name="api-channel"),
+    path("agents/", outbound_api.AgentListView.as_view(), name="api-agents"),
+    path("agents/<id:pk>/", outbound_api.AgentDetailView.as_view(), name="api-agent"),
+    path("agents/<id:pk>/may-call/", outbound_api.MayCallView.as_view(), name="api-agent-may-call"),
+    path("certificates/<id:pk>/suspend/", outbound_api.certificate_suspend_view, name="api-certificate-suspend"),
+    path("certificates/<id:pk>/revoke/", outbound_api.certificate_revoke_view, name="api-certificate-revoke"),
+    path("certificates/<id:pk>/lift/", outbound_api.certificate_lift_view, name="api-certificate-lift"),
+    path("outbound-demands/", outbound_api.DemandListView.as_view(), name="api-outbound-demands"),
+    path("outbound-demands/<id:pk>/", outbound_api.DemandDetailView.as_view(), name="api-outbound-demand"),
 ]

@@ -145,11 +145,11 @@ def _filer(user, unit: OrgUnit | None):
     return assignment, unit
 
 
-def _text(data: dict, name: str, label: str, errors: dict) -> str:
+def _text(data: dict, name: str, label: str, errors: dict, required: bool = True) -> str:
     value = data.get(name)
     value = value.strip() if isinstance(value, str) else ""
     limit = OutboundDemand._meta.get_field(name).max_length
-    if not value:
+    if required and not value:
         errors[name] = [f"请填写{label}。"]
     elif len(value) > limit:
         errors[name] = [f"{label}不能超过 {limit} 个字。"]
@@ -159,7 +159,7 @@ def _text(data: dict, name: str, label: str, errors: dict) -> str:
 def _clean(data: dict, today: date) -> dict:
     errors = {}
     campaign = _text(data, "campaign", "营销活动", errors)
-    segment = _text(data, "segment", "目标客群", errors)
+    segment = _text(data, "segment", "目标客群", errors, required=False)
     calls, start, end = data.get("calls"), data.get("start"), data.get("end")
     if isinstance(calls, bool) or not isinstance(calls, int) or not 1 <= calls <= MAX_CALLS:
         errors["calls"] = [f"外呼量应为 1 到 {MAX_CALLS:,} 之间的整数。"]

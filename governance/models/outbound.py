@@ -277,7 +277,7 @@ class OutboundDemand(models.Model):
     city = models.ForeignKey(OrgUnit, verbose_name="结算地市", on_delete=models.PROTECT, related_name="+",
                              editable=False)
     campaign = models.CharField("营销活动", max_length=100)
-    segment = models.CharField("目标客群", max_length=200)
+    segment = models.CharField("目标客群", max_length=200, blank=True)
     calls = models.PositiveIntegerField("外呼量(次)")
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
@@ -308,3 +308,4 @@ class OutboundDemand(models.Model):
     def clean(self):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": "结束日期不能早于开始日期。"})
+
