@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import outbound_admin  # noqa: F401  (registers the outbound models)
 from .models import Channel, OrgUnit, Post, PostAssignment
 
 

@@ -1,5 +1,6 @@
 """Query-parameter filters of the outbound lists: one definition for the API, the pages and the export."""
 import django_filters
+from django_filters.widgets import BooleanWidget
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -8,6 +9,14 @@ from .models.outbound import status_q
 
 NO_CERTIFICATE = "none"
 STATUS_CHOICES = [*CertificateStatus.choices, (NO_CERTIFICATE, "无证书")]
+
+
+class YesNoWidget(BooleanWidget):
+    """true / false (also 1 / 0) in a query string; a select of 全部 / 是 / 否 on a page."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "全部"), ("true", "是"), ("false", "否")]
 
 
 def _current(**lookups):
@@ -25,8 +34,8 @@ class AgentFilter(django_filters.FilterSet):
                                                 label="所属单位", help_text="该单位及其下级单位")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="by_status", label="证书状态",
                                          help_text="按今天计算;临期 = 30 天内到期;none = 无证书")
-    expiring_soon = django_filters.BooleanFilter(method="by_expiring", label="即将到期",
-                                                 help_text="true:仅 30 天内到期的有效证书")
+    expiring_soon = django_filters.BooleanFilter(method="by_expiring", label="30天内到期", widget=YesNoWidget,
+                                                 help_text="true:仅 30 天内到期的有效证书;false:其余")
     level = django_filters.ChoiceFilter(choices=PostLevel.choices, method="by_level", label="证书等级")
     post_level = django_filters.ChoiceFilter(choices=PostLevel.choices, label="岗位等级")
 

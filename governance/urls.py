@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outbound_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("channels/<id:pk>/submit/", views.channel_submit, name="channel_submit"),
     path("channels/<id:pk>/change/", views.channel_change, name="channel_change"),
     path("channels/<id:pk>/exit/", views.channel_exit, name="channel_exit"),
+    path("outbound/agents/", outbound_views.agent_list, name="agent_list"),
+    path("outbound/agents/<id:pk>/", outbound_views.agent_detail, name="agent_detail"),
+    path("outbound/certificates/<id:pk>/<slug:action>/", outbound_views.certificate_action, name="certificate_action"),
+    path("outbound/demands/", outbound_views.demand_list_page, name="demand_list"),
+    path("outbound/demands/new/", outbound_views.demand_new, name="demand_new"),
+    path("outbound/demands/<id:pk>/", outbound_views.demand_detail, name="demand_detail"),
 ]
