@@ -117,7 +117,8 @@ def province_free_capacity(*, start: date, end: date, province: OrgUnit | None =
 def _filer_assignments(user) -> list:
     if not can_act(user):
         return []
-    return [a for a in assignments_of(user) if a.post.code in FILER_POSTS and a.org_unit.tier in FILER_TIERS]
+    held = [a for a in assignments_of(user) if a.post.code in FILER_POSTS and a.org_unit.tier in FILER_TIERS]
+    return sorted(held, key=lambda a: a.pk)
 
 
 def filing_units(user) -> QuerySet:

@@ -10,8 +10,9 @@ from .demand import demand_file, demand_get_or_404, demand_list
 from .models import Certificate, CertificateEvent, OutboundAgent, OutboundDemand
 from .outbound import certificate_lift, certificate_revoke, certificate_suspend, may_call_for
 from .outbound_filters import AgentFilter, DemandFilter
-from .outbound_selectors import agent_get_or_404, agent_list, certificate_get_or_404, certificate_history, \
-    current_certificate
+from .outbound_selectors import (
+    agent_get_or_404, agent_list, certificate_get_or_404, certificate_history, current_certificate,
+)
 from .selectors import units_in_scope
 
 

@@ -1,9 +1,7 @@
 """The outbound API as an outside client (or the dialler) uses it: shapes, filters, scope, errors."""
-from datetime import timedelta
-
 import pytest
 
-from governance.models import Certificate, CertificateEvent, OutboundAgent, OutboundDemand
+from governance.models import Certificate, CertificateEvent, OutboundDemand
 from tests.api.conftest import is_chinese
 
 from .conftest import EXPIRING, LY_AGENT, UNCERTIFIED, agent, certificate, unit
