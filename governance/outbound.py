@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +20,6 @@ from .models import (
 )
 from .models.outbound import EXPIRING_DAYS, status_of
 from .notifications import notify, post_holders
-from .outbound_selectors import agent_get_or_404
 from .selectors import can_act, scoped
 from .services import acting_assignment
 
@@ -253,7 +253,8 @@ def may_call_for(*, user, agent_id: int, today: date | None = None) -> tuple[boo
     row = _current_row(scoped(Certificate.objects.all(), user, "org_unit"), agent_id)
     if row is not None:
         return _answer(row, today or timezone.localdate())
-    agent_get_or_404(user=user, pk=agent_id)
+    if not scoped(OutboundAgent.objects.filter(pk=agent_id), user).exists():
+        raise Http404("外呼人员不存在或不在您的数据范围内。")
     return False, NO_CERTIFICATE
 
 
