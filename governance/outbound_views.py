@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from config.paging import CappedPaginator as Paginator
 
 from .demand import demand_file, demand_get_or_404, demand_list, may_file_demand
-from .models import OutboundDemand
+from .models import Certificate, CertificateStatus, OutboundDemand
 from .outbound import certificate_lift, certificate_revoke, certificate_suspend, is_outbound_qa, may_call
 from .outbound_forms import AgentPageFilter, DemandForm, DemandPageFilter, ReasonForm
 from .outbound_selectors import agent_get_or_404, certificate_get_or_404, certificate_history, current_certificate
@@ -17,10 +17,10 @@ from .outbound_selectors import agent_list as agent_list_selector
 from .pages import attempt
 
 PAGE_SIZE = 20
-ACTIONS = {  # url action → (service, button label, success message)
-    "suspend": (certificate_suspend, "暂停", "证书已暂停,该人员即刻不能外呼。"),
-    "lift": (certificate_lift, "解除暂停", "已解除暂停。"),
-    "revoke": (certificate_revoke, "吊销", "证书已吊销,该人员即刻不能外呼。"),
+ACTIONS = {  # url action → (service, button label, success message, the status it moves to)
+    "suspend": (certificate_suspend, "暂停", "证书已暂停,该人员即刻不能外呼。", CertificateStatus.SUSPENDED),
+    "lift": (certificate_lift, "解除暂停", "已解除暂停。", CertificateStatus.VALID),
+    "revoke": (certificate_revoke, "吊销", "证书已吊销,该人员即刻不能外呼。", CertificateStatus.REVOKED),
 }
 
 
@@ -40,10 +40,12 @@ def _agent_context(request, agent, forms=None) -> dict:
     allowed, reason = may_call(agent_id=agent.pk)
     qa = certificate is not None and is_outbound_qa(request.user, certificate.org_unit)
     actions = []
-    if qa:
-        for name, (_, label, _) in ACTIONS.items():
-            form = (forms or {}).get(name) or ReasonForm(auto_id=f"id_{name}_%s")
-            actions.append({"name": name, "label": label, "form": form})
+    if qa:  # the moves the transition table allows from today's status
+        allowed_targets = Certificate.TRANSITIONS[certificate.current_status]
+        for name, (_, label, _, target) in ACTIONS.items():
+            if target in allowed_targets:
+                form = (forms or {}).get(name) or ReasonForm(auto_id=f"id_{name}_%s")
+                actions.append({"name": name, "label": label, "form": form})
     return {"agent": agent, "certificate": certificate, "allowed": allowed, "reason": reason,
             "history": certificate_history(agent), "actions": actions}
 
@@ -60,7 +62,7 @@ def certificate_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404("没有这个操作。")
     certificate = certificate_get_or_404(user=request.user, pk=pk)
-    service, _, done = ACTIONS[action]
+    service, _, done, _ = ACTIONS[action]
     form = ReasonForm(request.POST, auto_id=f"id_{action}_%s")
     status = 400
     if form.is_valid():
