@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, outbound_api
+from . import api, notifications_api, outbound_api
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("certificates/<id:pk>/lift/", outbound_api.certificate_lift_view, name="api-certificate-lift"),
     path("outbound-demands/", outbound_api.DemandListView.as_view(), name="api-outbound-demands"),
     path("outbound-demands/<id:pk>/", outbound_api.DemandDetailView.as_view(), name="api-outbound-demand"),
+    path("notifications/", notifications_api.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/<id:pk>/read/", notifications_api.NotificationReadView.as_view(), name="api-notification-read"),
 ]

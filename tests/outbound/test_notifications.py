@@ -3,6 +3,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.http import Http404
 
 from governance.models import Notification
@@ -65,3 +66,35 @@ def test_unread_index_exists(demo):
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, Notification._meta.db_table)
     assert indexes["notification_unread_idx"]["columns"] == ["recipient_id", "created"]
+
+
+def test_api_lists_my_notifications_with_the_unread_count(demo, api):
+    me = person("zz_outbound")
+    older = notify(users=[me], event="test", title="旧通知")[0]
+    notify(users=[me], event="test", title="新通知", link="/outbound/agents/")
+    notify(users=[person("ly_manager")], event="test", title="别人的")
+    client = api("zz_outbound")
+    body = client.get("/api/v1/notifications/").json()
+    assert body["count"] == 2 and body["unread"] == 2
+    assert [n["title"] for n in body["results"]] == ["新通知", "旧通知"]
+    read = client.post(f"/api/v1/notifications/{older.pk}/read/")
+    assert read.status_code == 200 and read.json()["is_read"] is True
+    body = client.get("/api/v1/notifications/?unread=true").json()
+    assert body["unread"] == 1 and [n["title"] for n in body["results"]] == ["新通知"]
+    assert client.get("/api/v1/notifications/").json()["count"] == 2
+    other = Notification.objects.get(title="别人的")
+    response = client.post(f"/api/v1/notifications/{other.pk}/read/")
+    assert response.status_code == 404 and Notification.objects.get(pk=other.pk).read_at is None
+
+
+def test_api_list_queries_do_not_grow(demo, api):
+    me, client = person("zz_outbound"), api("zz_outbound")
+    notify(users=[me], event="test", title="一")
+    client.get("/api/v1/notifications/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/notifications/")
+    for i in range(30):
+        notify(users=[me], event="test", title=f"第{i}条")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/v1/notifications/").json()["count"] == 31
+    assert len(many.captured_queries) == len(few.captured_queries)
