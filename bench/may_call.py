@@ -81,7 +81,8 @@ def grow(target: int, rng: random.Random) -> float:
             if rng.random() >= 0.9:
                 continue
             if rng.random() < 0.1:  # an older certificate, no longer current
-                certs.append(Certificate(agent=agent, org_unit=agent.org_unit, level=1, issued_on=today - timedelta(900),
+                certs.append(Certificate(agent=agent, org_unit=agent.org_unit, level=1,
+                                         issued_on=today - timedelta(900),
                                          valid_from=today - timedelta(900), valid_to=today - timedelta(200),
                                          is_current=False))
             state, start, end = _pick(rng)

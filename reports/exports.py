@@ -1,8 +1,8 @@
 """Excel exports (导出): which reports exist, their columns and rows, and the streaming .xlsx writer.
 
 Each report's rows come from the same selector as its list (governance.selectors.channel_list,
-workflows.selectors.process_list, governance.outbound_selectors.agent_list) or, for the audit log, from reports.selectors; nothing here scopes
-or filters on its own.
+workflows.selectors.process_list, governance.outbound_selectors.agent_list) or, for the audit log, from
+reports.selectors; nothing here scopes or filters on its own.
 """
 import datetime
 import json

@@ -135,7 +135,8 @@ def test_no_grant_while_suspended(outbound):
     assert Certificate.objects.filter(agent=cert.agent).count() == 1
 
 
-@pytest.mark.parametrize("start, end, field", [(-400, -1, "valid_to"), (10, 5, "valid_to"), (0, 5 * 366 + 1, "valid_to")])
+@pytest.mark.parametrize("start, end, field", [(-400, -1, "valid_to"), (10, 5, "valid_to"),
+                                               (0, 5 * 366 + 1, "valid_to")])
 def test_grant_dates_are_checked(outbound, start, end, field):
     with pytest.raises(ValidationError) as caught:
         grant(start=start, end=end)

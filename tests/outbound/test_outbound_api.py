@@ -102,7 +102,8 @@ def test_suspension_and_revocation_stop_calls_at_once(outbound, api, action, sta
                                             format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == status and response.json()["status_reason"] == "投诉核实"
-    assert dialler.get(may_call).json() == {"allowed": False, "reason": f"二级证书已{ {'suspend': '暂停', 'revoke': '吊销'}[action]}:投诉核实"}
+    verb = {"suspend": "暂停", "revoke": "吊销"}[action]
+    assert dialler.get(may_call).json() == {"allowed": False, "reason": f"二级证书已{verb}:投诉核实"}
 
 
 def test_lift_and_refused_moves(outbound, api):
@@ -182,7 +183,8 @@ def test_demands_are_scoped(outbound, api):
 
 
 @pytest.mark.parametrize("changes, field", [
-    ({"calls": "很多"}, "calls"), ({"calls": 0}, "calls"), ({"calls": 10**30}, "calls"), ({"start": "2026-02-30"}, "start"),
+    ({"calls": "很多"}, "calls"), ({"calls": 0}, "calls"), ({"calls": 10**30}, "calls"),
+    ({"start": "2026-02-30"}, "start"),
     ({"end": "明天"}, "end"), ({"campaign": ""}, "campaign"), ({"start": "2020-01-01"}, "start"),
     ({"org_unit": "LY-LL"}, "org_unit"), ({"org_unit": 10**20}, "org_unit"),
 ])
@@ -191,8 +193,6 @@ def test_bad_demand_input_is_a_chinese_400(outbound, api, changes, field):
     if changes.get("org_unit") == "LY-LL":
         changes = {"org_unit": unit("LY-LL").pk}
     body.update(changes)
-    if body.get("calls") is None:
-        body.pop("calls")
     response = api("zz_manager").post("/api/v1/outbound-demands/", body, format="json")
     assert response.status_code == 400, response.json()
     assert field in response.json()["errors"] and is_chinese(response.json()["detail"])

@@ -156,3 +156,11 @@ def test_pages_fit_a_phone(browse):
         assert 'name="viewport" content="width=device-width' in html
         tables = len(re.findall(r"<table(?! class=\"kv\")", html))
         assert html.count('<div style="overflow-x:auto">') == tables, path
+
+
+def test_level_filters_on_the_page(browse):
+    body = text(browse("zz_outbound").get("/outbound/agents/?level=3"))
+    assert "刘洋" in body and "王芳" not in body
+    body = text(browse("zz_outbound").get("/outbound/agents/?post_level=2"))
+    assert "王芳" in body and "刘洋" not in body
+    assert "---------" not in browse("zz_outbound").get("/outbound/agents/").content.decode()

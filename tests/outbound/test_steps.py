@@ -12,7 +12,8 @@ from .conftest import LY_AGENT, UNCERTIFIED, agent, in_state, person
 @pytest.mark.parametrize("level, course_level, ok", [(1, 1, True), (2, 2, True), (2, 1, False), (4, 3, False)])
 def test_training_course_level_must_match(outbound, level, course_level, ok):
     if ok:
-        assert training_record(application_agent=agent(UNCERTIFIED), level=level, course_level=course_level).level == level
+        required = training_record(application_agent=agent(UNCERTIFIED), level=level, course_level=course_level)
+        assert required.level == level
         return
     with pytest.raises(ValidationError) as caught:
         training_record(application_agent=agent(UNCERTIFIED), level=level, course_level=course_level)
