@@ -21,9 +21,7 @@ class AgentPageFilter(AgentFilter):
                                          empty_label="全部")
     level = django_filters.ChoiceFilter(label="证书等级", choices=PostLevel.choices, method="by_level",
                                         empty_label="全部")
-
-    class Meta(AgentFilter.Meta):
-        fields = ["q", "org_unit", "status", "expiring_soon", "level"]
+    post_level = django_filters.ChoiceFilter(label="岗位等级", choices=PostLevel.choices, empty_label="全部")
 
 
 class DemandPageFilter(DemandFilter):
