@@ -1,8 +1,10 @@
 """Expiry reminders: 30 and 7 days before the end, each sent once, to the agent's unit's 外呼运营."""
 from datetime import timedelta
+from io import StringIO
 
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 
 from config.celery import app
 from governance.models import CertificateReminder, Notification, OutboundAgent
@@ -95,3 +97,12 @@ def test_every_beat_entry_names_a_registered_task():
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
     assert settings.CELERY_BEAT_SCHEDULE["remind-expiring-certificates"]["task"] == remind_expiring_certificates.name
+
+
+def test_the_management_command_sends_and_repeats_nothing(outbound):
+    cert = agent_with_certificate(end=30)
+    out = StringIO()
+    call_command("remind_expiring_certificates", stdout=out)
+    call_command("remind_expiring_certificates", stdout=out)
+    assert len(reminders_for(cert, "zz_outbound")) == 1
+    assert "已发送 0 条" in out.getvalue().splitlines()[-1]
