@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from .storage import default_storage_from_env
 
@@ -119,7 +120,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.kinds.exit.ExitReason",
-                            "AttachmentKindEnum": "governance.models.attachments.Attachment.Kind"},
+                            "AttachmentKindEnum": "governance.models.attachments.Attachment.Kind",
+                            "OutboundLevelEnum": "governance.models.outbound.PostLevel",
+                            "CertificateStatusEnum": "governance.models.outbound.CertificateStatus",
+                            "OutboundDemandStatusEnum": "governance.models.OutboundDemand.Status",
+                            "CertificateActionEnum": "governance.models.CertificateEvent.Action",
+                            "StatusEnum": "governance.models.Channel.Status"},
 }
 
 # History is the audit log: never reverted from the admin (a revert turned an active channel back into a draft).
@@ -134,4 +140,6 @@ CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {"task": "workflows.tasks.fire_due_timers", "schedule": timedelta(minutes=1)},
     "requeue-vacant-tasks": {"task": "workflows.tasks.requeue_vacant_tasks", "schedule": timedelta(minutes=10)},
     "tidy-exports": {"task": "reports.tasks.tidy_exports", "schedule": timedelta(hours=1)},
+    "remind-expiring-certificates": {"task": "governance.tasks.remind_expiring_certificates",
+                                     "schedule": crontab(hour=8, minute=0)},
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outbound_views, views
 from .attachments import views as attachment_views
 
 app_name = "governance"
@@ -11,4 +11,10 @@ urlpatterns = [
     path("channels/<id:pk>/edit/", views.channel_edit, name="channel_edit"),
     path("channels/<id:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
     path("attachments/<id:pk>/file/", attachment_views.attachment_file, name="attachment_file"),
+    path("outbound/agents/", outbound_views.agent_list, name="agent_list"),
+    path("outbound/agents/<id:pk>/", outbound_views.agent_detail, name="agent_detail"),
+    path("outbound/certificates/<id:pk>/<slug:action>/", outbound_views.certificate_action, name="certificate_action"),
+    path("outbound/demands/", outbound_views.demand_list_page, name="demand_list"),
+    path("outbound/demands/new/", outbound_views.demand_new, name="demand_new"),
+    path("outbound/demands/<id:pk>/", outbound_views.demand_detail, name="demand_detail"),
 ]

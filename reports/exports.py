@@ -1,8 +1,8 @@
 """Excel exports (导出): which reports exist, their columns and rows, and the streaming .xlsx writer.
 
 Each report's rows come from the same selector as its list (governance.selectors.channel_list,
-workflows.selectors.process_list) or, for the audit log, from reports.selectors; nothing here scopes
-or filters on its own.
+workflows.selectors.process_list, governance.outbound_selectors.agent_list) or, for the audit log, from
+reports.selectors; nothing here scopes or filters on its own.
 """
 import datetime
 import json
@@ -19,14 +19,16 @@ from openpyxl.utils import get_column_letter
 
 from governance.filters import ChannelFilter
 from governance.models import Channel
+from governance.outbound_filters import AgentFilter
+from governance.outbound_selectors import agent_list, current_certificate
 from governance.selectors import channel_list
 from workflows.filters import ProcessFilter
 from workflows.registry import KINDS
 from workflows.selectors import process_list
 
+from .audit import audit_log_rows, audit_log_total, audit_log_validate
 from .forms import AuditLogFilterForm
 from .models import ExportJob
-from .audit import audit_log_rows, audit_log_total, audit_log_validate
 
 CHUNK = 2000  # rows per database fetch and per progress update
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,6 +94,25 @@ def _kind_columns(filters: dict) -> list:
     return list(kind.columns) if kind else []
 
 
+def _certificate(value: Callable[[Any], Any], title: str, width: int = 12) -> Column:
+    """A column of the agent's current certificate; empty for an agent without one."""
+    def cell(agent):
+        certificate = current_certificate(agent)
+        return value(certificate) if certificate else ""
+    return Column(title, cell, width)
+
+
+CERTIFICATE_COLUMNS = [  # one row per agent of the agent list (governance.outbound_selectors.agent_list)
+    Column("ID", lambda a: a.pk, 8), Column("工号", lambda a: a.employee_no, 12), Column("姓名", lambda a: a.name, 10),
+    Column("所属单位", lambda a: a.org_unit.name, 14), Column("所属单位编码", lambda a: a.org_unit.code, 12),
+    Column("岗位等级", lambda a: a.get_post_level_display(), 8), Column("在岗", lambda a: "是" if a.active else "否", 6),
+    _certificate(lambda c: c.pk, "证书编号", 8), _certificate(lambda c: c.get_level_display(), "证书等级", 8),
+    Column("证书状态", lambda a: current_certificate(a).current_status_display if current_certificate(a) else "无证书",
+           8),
+    _certificate(lambda c: c.issued_on, "发证日期"), _certificate(lambda c: c.valid_from, "生效日期"),
+    _certificate(lambda c: c.valid_to, "到期日期"), _certificate(lambda c: c.status_reason, "暂停/吊销原因", 30),
+]
+
 AUDIT_COLUMNS = [  # rows come ready-made from reports.audit.audit_log_rows
     Column("时间", None, 18), Column("操作人", None, 12), Column("账号", None, 14), Column("岗位", None, 16),
     Column("单位", None, 14), Column("类别", None, 12), Column("对象", None, 28), Column("动作", None, 12),
@@ -139,6 +160,8 @@ REPORTS: dict[str, ReportSpec] = {
                                                 CHANNEL_COLUMNS),
     ExportJob.Report.PROCESSES: _queryset_report(ExportJob.Report.PROCESSES, ProcessFilter, process_list,
                                                  PROCESS_COLUMNS, _kind_columns),
+    ExportJob.Report.CERTIFICATES: _queryset_report(ExportJob.Report.CERTIFICATES, AgentFilter, agent_list,
+                                                    CERTIFICATE_COLUMNS),
     ExportJob.Report.AUDIT_LOG: ReportSpec(
         name=ExportJob.Report.AUDIT_LOG, filter_names=tuple(AuditLogFilterForm.base_fields), columns=AUDIT_COLUMNS,
         validate=lambda user, filters: audit_log_validate(filters),

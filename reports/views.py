@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from config.paging import CappedPaginator as Paginator
 from governance.filters import ChannelFilter
+from governance.outbound_filters import AgentFilter
 from governance.models import OrgUnit
 from governance.pages import attempt
 from governance.selectors import units_in_scope
@@ -65,7 +66,8 @@ def _filter_form(report: str, data, user):
     processes) or the audit-log form. Unit pickers only offer the user's units."""
     if report == ExportJob.Report.AUDIT_LOG:
         return AuditLogFilterForm(data)
-    filterset_class = ChannelFilter if report == ExportJob.Report.CHANNELS else ProcessFilter
+    filterset_class = {ExportJob.Report.CHANNELS: ChannelFilter,
+                       ExportJob.Report.CERTIFICATES: AgentFilter}.get(report, ProcessFilter)
     form = filterset_class(data=data, queryset=None).form
     units = units_in_scope(user)
     for field in form.fields.values():
@@ -76,6 +78,8 @@ def _filter_form(report: str, data, user):
     if report == ExportJob.Report.CHANNELS:
         form.fields["org_unit"].queryset = units
         form.fields["org_unit"].help_text = "仅该单位本级的渠道(与渠道接口 org_unit 参数相同)。"
+    elif report == ExportJob.Report.CERTIFICATES:
+        form.fields["org_unit"].queryset = units
     else:
         form.fields["org_unit"] = forms.TypedChoiceField(
             label="申请单位", required=False, coerce=int,

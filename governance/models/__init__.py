@@ -1,10 +1,18 @@
 """Models of governance: the org tree and posts, and the channel registry."""
 from .attachments import Attachment
 from .channels import CORE_FIELDS, FINANCE_FIELDS, SOCIAL_CHANNEL_TYPES, STAR_LEVELS, Channel, ChannelType, star_label
+from .notifications import Notification
 from .org import OrgUnit, Post, PostAssignment, PostAssignmentQuerySet
+from .outbound import (
+    Certificate, CertificateEvent, CertificateReminder, CertificateStatus, CourseLevel, ExamLevel, OutboundAgent,
+    OutboundDemand, OutboundSettings, PostLevel,
+)
 
 __all__ = [
     "Attachment",
     "CORE_FIELDS", "FINANCE_FIELDS", "SOCIAL_CHANNEL_TYPES", "STAR_LEVELS", "Channel", "ChannelType", "star_label",
     "OrgUnit", "Post", "PostAssignment", "PostAssignmentQuerySet",
+    "Notification",
+    "Certificate", "CertificateEvent", "CertificateReminder", "CertificateStatus", "CourseLevel", "ExamLevel",
+    "OutboundAgent", "OutboundDemand", "OutboundSettings", "PostLevel",
 ]

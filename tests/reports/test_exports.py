@@ -229,7 +229,7 @@ def test_bad_input_is_a_chinese_400(demo, api, body, field):
     assert not ExportJob.objects.exists()
 
 
-@pytest.mark.parametrize("report", ["commission-policies", "certificates"])
+@pytest.mark.parametrize("report", ["commission-policies"])
 def test_known_reports_not_yet_open(demo, api, report):
     response = api("auditor").post("/api/v1/exports/", {"report": report}, format="json")
     assert response.status_code == 400
@@ -366,7 +366,7 @@ def test_export_pages(many_channels, client, django_capture_on_commit_callbacks)
     assert "attachment" in download["Content-Disposition"]
     for report in ("processes", "audit-log"):
         assert client.get(f"/exports/new/?report={report}").status_code == 200
-    assert "尚未开放" in client.get("/exports/new/?report=certificates", follow=True).content.decode()
+    assert "尚未开放" in client.get("/exports/new/?report=commission-policies", follow=True).content.decode()
 
 
 def test_export_pages_keep_jobs_private_and_refresh_while_running(demo, client):
