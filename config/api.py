@@ -7,7 +7,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from governance.errors import Conflict, NotAllowed
+from governance.errors import Conflict, NotAllowed, TooSoon
 
 from .paging import CappedPaginator
 
@@ -54,6 +54,8 @@ def _response(code: int, detail: str, errors: dict | None = None) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         return _response(status.HTTP_409_CONFLICT, exc.message)
+    if isinstance(exc, TooSoon):
+        return _response(status.HTTP_429_TOO_MANY_REQUESTS, exc.message)
     if isinstance(exc, IntegrityError):
         return _response(status.HTTP_409_CONFLICT, "编码或代码已被占用,或数据已被他人修改,请核对后重试。")
     if isinstance(exc, NotAllowed):

@@ -128,6 +128,11 @@ SPECTACULAR_SETTINGS = {
                             "StatusEnum": "governance.models.Channel.Status"},
 }
 
+# E-mail of notifications: the console in the embedded default; EMAIL_URL (e.g. smtp+tls://user:pw@host:587) sets SMTP.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="渠道审批系统 <noreply@localhost>")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
 # History is the audit log: never reverted from the admin (a revert turned an active channel back into a draft).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

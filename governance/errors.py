@@ -16,3 +16,11 @@ class NotAllowed(PermissionDenied):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class TooSoon(Exception):
+    """Done again too soon (a second 催办 the same day): 429."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

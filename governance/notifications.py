@@ -11,7 +11,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from .models import Notification, OrgUnit, PostAssignment
+from .models.notifications import EVENTS, NotificationPreference
 from .selectors import nearest_holder_unit
+from .tasks_mail import send_notification_email
 
 TITLE_MAX = Notification._meta.get_field("title").max_length
 LINK_MAX = Notification._meta.get_field("link").max_length
@@ -29,20 +31,45 @@ def post_holders(*, post_code: str, unit: OrgUnit) -> list:
 
 @transaction.atomic
 def notify(*, users, event: str, title: str, body: str = "", link: str = "") -> list[Notification]:
-    """One unread notification per distinct active user; returns them (empty if `users` is)."""
+    """One unread notification per distinct active user who has not turned this event off, and an e-mail
+    (sent after commit, by Celery) to those who asked for one; returns the in-app notifications."""
     if not event or not title:
         raise ValidationError("通知须有事件代码与标题。")
     if len(link) > LINK_MAX:
         raise ValidationError({"link": f"链接不能超过 {LINK_MAX} 个字符。"})
+    people = list({u.pk: u for u in users if u.is_active}.values())
+    choices = dict(((p.user_id, (p.in_app, p.email)) for p in NotificationPreference.objects.filter(
+        user__in=[u.pk for u in people], event=event))) if people else {}
     now = timezone.now()
-    seen, rows = set(), []
-    for user in users:
-        if user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(recipient=user, event=event, title=title[:TITLE_MAX], body=body, link=link,
-                                 created=now))
+    rows = [Notification(recipient=u, event=event, title=title[:TITLE_MAX], body=body, link=link, created=now)
+            for u in people if choices.get(u.pk, (True, False))[0]]
+    mail = [u.email for u in people if choices.get(u.pk, (True, False))[1] and u.email]
+    if mail:
+        transaction.on_commit(lambda: send_notification_email.delay(title[:TITLE_MAX], body, link, mail), robust=True)
     return Notification.objects.bulk_create(rows)
+
+
+def preferences_of(*, user) -> list[dict]:
+    """Every event with the person's choice (defaults where they made none)."""
+    chosen = {p.event: p for p in NotificationPreference.objects.filter(user=user)}
+    return [{"event": code, "label": label, "in_app": chosen[code].in_app if code in chosen else True,
+             "email": chosen[code].email if code in chosen else False} for code, label in EVENTS.items()]
+
+
+@transaction.atomic
+def preferences_set(*, user, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Save the person's choices: event code → (in-app, e-mail); unknown codes are refused."""
+    unknown = set(choices) - set(EVENTS)
+    if unknown:
+        raise ValidationError({"event": f"未知的通知事件:{'、'.join(sorted(unknown))}。"})
+    for event, (in_app, email) in choices.items():
+        NotificationPreference.objects.update_or_create(user=user, event=event,
+                                                        defaults={"in_app": in_app, "email": email})
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user) -> int:
+    return notifications_of(user=user, unread=True).update(read_at=timezone.now())
 
 
 def notify_post(*, post_code: str, unit: OrgUnit, event: str, title: str, body: str = "",

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError
 
-from .errors import Conflict
+from .errors import Conflict, TooSoon
 from .forms import add_service_errors
 from .models import Channel
 
@@ -21,6 +21,9 @@ def attempt(request, call, *, form=None):
     except Conflict as exc:
         messages.error(request, exc.message)
         return None, 409
+    except TooSoon as exc:
+        messages.error(request, exc.message)
+        return None, 429
     except IntegrityError:
         messages.error(request, DUPLICATE_MESSAGE)
         return None, 409

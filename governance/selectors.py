@@ -3,11 +3,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from . import posts
 from .filters import ChannelFilter
-from .models import Channel, OrgUnit, Post, PostAssignment
+from .models import Channel, OrgUnit, Post, PostAssignment, Substitution
 
 
 def assignments_of(user) -> list[PostAssignment]:
@@ -19,6 +20,28 @@ def assignments_of(user) -> list[PostAssignment]:
         cached = list(PostAssignment.objects.valid_on().filter(user=user).select_related("post", "org_unit"))
         user._valid_assignments = cached
     return cached
+
+
+def covered_assignments(user) -> list[PostAssignment]:
+    """Posts the user covers today as someone's substitute (外出代理): the absentees' valid assignments."""
+    if not user or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_covered_assignments", None)
+    if cached is None:
+        today = timezone.localdate()
+        absent = Substitution.objects.filter(substitute=user, starts__lte=today, ends__gte=today).values("user_id")
+        cached = list(PostAssignment.objects.valid_on().filter(user_id__in=absent).select_related("post", "org_unit",
+                                                                                                  "user"))
+        user._covered_assignments = cached
+    return cached
+
+
+def substitute_of(user_id: int, day=None):
+    """Who stands in for the user on `day` (their substitute while out of office), or None."""
+    day = day or timezone.localdate()
+    found = Substitution.objects.filter(user_id=user_id, starts__lte=day, ends__gte=day).select_related(
+        "substitute").order_by("-starts").first()
+    return found.substitute if found else None
 
 
 def holds_post(user, post_code: str, unit: OrgUnit) -> bool:

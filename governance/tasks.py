@@ -2,6 +2,7 @@
 from celery import shared_task
 
 from .outbound import certificate_reminders_send
+from .tasks_mail import send_notification_email  # noqa: F401  (registered with the worker here)
 
 
 @shared_task(name="governance.tasks.remind_expiring_certificates")

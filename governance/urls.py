@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import outbound_views, views
+from . import notification_views, outbound_views, views
 from .attachments import views as attachment_views
 
 app_name = "governance"
@@ -11,6 +11,10 @@ urlpatterns = [
     path("channels/<id:pk>/edit/", views.channel_edit, name="channel_edit"),
     path("channels/<id:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
     path("attachments/<id:pk>/file/", attachment_views.attachment_file, name="attachment_file"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification_settings"),
+    path("notifications/<id:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("outbound/agents/", outbound_views.agent_list, name="agent_list"),
     path("outbound/agents/<id:pk>/", outbound_views.agent_detail, name="agent_detail"),
     path("outbound/certificates/<id:pk>/<slug:action>/", outbound_views.certificate_action, name="certificate_action"),

@@ -209,9 +209,15 @@ class CopySerializer(serializers.Serializer):
     process = serializers.IntegerField(source="process_id")
     number = serializers.CharField(source="process.number")
     kind = serializers.CharField(source="process.kind")
+    title = serializers.CharField(source="process.title")
     status = serializers.CharField(source="process.state")
-    post = serializers.CharField(source="post.name")
+    post = serializers.CharField(source="post.name", allow_null=True, default=None)
+    copied_by = serializers.CharField(source="copied_by.username", allow_null=True, default=None)
+    comment = serializers.CharField()
     created = serializers.DateTimeField()
+    read = serializers.BooleanField(source="read_at", allow_null=True, default=False)
+    objection_until = serializers.DateTimeField(allow_null=True)
+    objected = serializers.BooleanField(source="objected_at", allow_null=True, default=False)
 
 
 class CopyListView(generics.ListAPIView):
@@ -222,4 +228,4 @@ class CopyListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ApprovalProcess.objects.none()
-        return copies_for_user(user=self.request.user)
+        return copies_for_user(user=self.request.user, unread=self.request.query_params.get("unread") == "true")

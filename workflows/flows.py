@@ -26,8 +26,11 @@ def _process(process) -> ApprovalProcess:
 
 
 def queue_permission(activation) -> str | None:
+    """A post's queue ("post:<code>" on the unit), or none for a step of one person (加签)."""
     process = _process(activation.process)
-    return post_permission(process.current_post.code) if process.current_post_id else None
+    if not process.current_post_id or (process.current_step or {}).get("user"):
+        return None
+    return post_permission(process.current_post.code)
 
 
 def queue_unit(process):
@@ -36,6 +39,10 @@ def queue_unit(process):
 
 def requester(activation):
     return _process(activation.process).requester
+
+
+def assignee(activation):
+    return routing.step_assignee(_process(activation.process))
 
 
 def has_open_step(activation) -> bool:
@@ -71,6 +78,7 @@ class ApprovalFlow(Flow):
         flow.View(task_redirect)
         .Annotation(title="审批")
         .Permission(queue_permission, obj=queue_unit)
+        .Assign(assignee)
         .Next(this.decide)
     )
     decide = (flow.Switch().Annotation(title="审批结果")

@@ -12,11 +12,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.backends import post_permission
-from governance.selectors import assignments_of, filtered, post_names, scope_unit_ids, scoped
+from governance.selectors import (assignments_of, covered_assignments, filtered, post_names, scope_unit_ids,
+                                  scoped)
 
 from .engine.plan import step_title
 from .filters import ProcessFilter
 from .models import OPEN_STATES, ApprovalProcess, CopyNotice, ProcessEvent, State
+from .registry import STEP_KINDS
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 PROCESS_ROW = ("org_unit", "requester", "current_post", "current_unit", "subject_type")
@@ -49,9 +51,10 @@ def process_get_or_404(*, user, pk) -> ApprovalProcess:
 # ---------------------------------------------------------------- tasks
 
 def _queue_q(user) -> Q:
-    """Tasks waiting for one of the (post, unit) pairs the user holds today, in a post that may act."""
+    """Tasks waiting for one of the (post, unit) pairs the user holds today, or covers today as someone's
+    substitute (外出代理), in a post that may act."""
     q = Q(pk__in=[])
-    for a in assignments_of(user):
+    for a in [*assignments_of(user), *covered_assignments(user)]:
         if not a.post.read_only:
             q |= Q(owner_permission=post_permission(a.post.code), owner_permission_obj_pk=str(a.org_unit_id))
     return q
@@ -63,11 +66,14 @@ def _personal_q(user) -> Q:
 
 
 def _not_theirs_to_take(user):
-    """Open queue tasks of processes where the user is excluded from the current step (不相容岗位分离)."""
+    """Open queue tasks of processes where the user is excluded from the current step (不相容岗位分离), or has
+    already given their vote on it (会签)."""
     signed = ProcessEvent.objects.filter(process=OuterRef("pk"), actor=user, signs=True).exclude(
         step_index=OuterRef("step_index"))
+    voted = ProcessEvent.objects.filter(process=OuterRef("pk"), actor=user, visit=OuterRef("visit"),
+                                        action=ProcessEvent.Action.APPROVE)
     excluded = ApprovalProcess.objects.filter(pk=OuterRef("process_id")).filter(
-        Q(excludes_requester=True, requester=user) | Q(excludes_signers=True) & Exists(signed))
+        Q(excludes_requester=True, requester=user) | Q(excludes_signers=True) & Exists(signed) | Exists(voted))
     return Q(status__in=OPEN_TASK) & Q(owner_permission__startswith="post:") & Exists(excluded)
 
 
@@ -107,15 +113,31 @@ def requests_of_user(*, user) -> QuerySet:
     return processes_for_user(user=user).filter(requester=user).order_by("-pk")
 
 
-def copies_for_user(*, user) -> QuerySet:
-    """抄送给我: copies to a (post, unit) the user holds today, of processes in their scope."""
-    q = Q(pk__in=[])
-    for a in assignments_of(user):
-        q |= Q(post=a.post, org_unit=a.org_unit)
-    copies = CopyNotice.objects.filter(q)
+def copies_for_user(*, user, unread=False) -> QuerySet:
+    """抄送我的: copies to the user, of processes in their scope (a copy does not widen what one may see)."""
+    if not user or not user.is_authenticated:
+        return CopyNotice.objects.none()
+    copies = CopyNotice.objects.filter(user=user)
+    if unread:
+        copies = copies.filter(read_at__isnull=True)
     if scope_unit_ids(user) is not None:
         copies = copies.filter(process_id__in=processes_for_user(user=user).values("pk"))
-    return copies.select_related("process", "post").order_by("-created")
+    return copies.select_related("process", "post", "copied_by").order_by("-created", "-id")
+
+
+def _done_actions() -> set[str]:
+    """Trail actions that are a person doing their task: each queued step kind's own, and the decisions."""
+    return {s.event for s in STEP_KINDS.values() if s.queued} | {"reject", "return", "delegate_done", "resubmit"}
+
+
+def done_for_user(*, user) -> QuerySet:
+    """已办: what the user did on requests they may still see, newest first (one row per action)."""
+    if not user or not user.is_authenticated:
+        return ProcessEvent.objects.none()
+    events = ProcessEvent.objects.filter(actor=user, action__in=_done_actions(), task_id__isnull=False)
+    if scope_unit_ids(user) is not None:
+        events = events.filter(process_id__in=processes_for_user(user=user).values("pk"))
+    return events.select_related("process").order_by("-at", "-id")
 
 
 DONE_STATES = (State.APPROVED, State.SCHEDULED, State.COMPLETED)  # every step of the plan is done

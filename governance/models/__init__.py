@@ -1,18 +1,19 @@
 """Models of governance: the org tree and posts, and the channel registry."""
 from .attachments import Attachment
+from .calendar import CalendarDay
 from .channels import CORE_FIELDS, FINANCE_FIELDS, SOCIAL_CHANNEL_TYPES, STAR_LEVELS, Channel, ChannelType, star_label
-from .notifications import Notification
-from .org import OrgUnit, Post, PostAssignment, PostAssignmentQuerySet
+from .notifications import EVENTS, Notification, NotificationPreference
+from .org import OrgUnit, Post, PostAssignment, PostAssignmentQuerySet, Substitution
 from .outbound import (
     Certificate, CertificateEvent, CertificateReminder, CertificateStatus, CourseLevel, ExamLevel, OutboundAgent,
     OutboundDemand, OutboundSettings, PostLevel,
 )
 
 __all__ = [
-    "Attachment",
+    "Attachment", "CalendarDay", "Substitution",
     "CORE_FIELDS", "FINANCE_FIELDS", "SOCIAL_CHANNEL_TYPES", "STAR_LEVELS", "Channel", "ChannelType", "star_label",
     "OrgUnit", "Post", "PostAssignment", "PostAssignmentQuerySet",
-    "Notification",
+    "EVENTS", "Notification", "NotificationPreference",
     "Certificate", "CertificateEvent", "CertificateReminder", "CertificateStatus", "CourseLevel", "ExamLevel",
     "OutboundAgent", "OutboundDemand", "OutboundSettings", "PostLevel",
 ]

@@ -121,3 +121,30 @@ class PostAssignment(models.Model):
     def clean(self):
         if self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "失效日期不能早于生效日期。"})
+
+
+class Substitution(models.Model):
+    """Out of office (外出/休假): from one date to another, new tasks of `user` go to `substitute`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="外出人员", on_delete=models.PROTECT,
+                             related_name="substitutions")
+    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="代理人", on_delete=models.PROTECT,
+                                   related_name="substituting")
+    starts = models.DateField("开始日期")
+    ends = models.DateField("结束日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "外出代理"
+        indexes = [models.Index(fields=["substitute", "starts", "ends"]), models.Index(fields=["user", "ends"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.substitute}({self.starts:%Y-%m-%d}–{self.ends:%Y-%m-%d})"
+
+    def clean(self):
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValidationError({"ends": "结束日期不能早于开始日期。"})
+        if self.user_id and self.user_id == self.substitute_id:
+            raise ValidationError({"substitute": "代理人不能是本人。"})

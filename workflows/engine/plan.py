@@ -22,7 +22,7 @@ ALONE = "“{unit}”及其上级单位的“{post}”岗位只有申请人本�
 
 def route_for(kind: ProcessKind, *, category: str, tier: str) -> Route:
     """The most specific route of the kind: its category and tier, then either default, then the kind's default."""
-    steps = Prefetch("steps", queryset=RouteStep.objects.select_related("post").order_by("order"))
+    steps = Prefetch("steps", queryset=RouteStep.objects.select_related("post", "escalate_post").order_by("order"))
     candidates = list(Route.objects.filter(kind=kind.code, category__in=[category, ""], tier__in=[tier, ""])
                       .prefetch_related(steps))
     if not candidates:
@@ -35,7 +35,9 @@ def route_for(kind: ProcessKind, *, category: str, tier: str) -> Route:
 def route_snapshot(route: Route, *, category: str, tier: str) -> dict:
     """The route as the process keeps it: a running request is not moved by later edits of the route."""
     steps = [{"post": s.post.code, "step": s.step, "label": s.label, "condition": s.condition, "unit": s.unit,
-              "payload": s.payload, "exclusive": s.exclusive, "requester_may_act": s.requester_may_act}
+              "payload": s.payload, "exclusive": s.exclusive, "requester_may_act": s.requester_may_act,
+              "mode": s.mode, "share": s.share, "on_reject": s.on_reject, "due_days": s.due_days,
+              "on_timeout": s.on_timeout, "escalate_post": s.escalate_post.code if s.escalate_post_id else ""}
              for s in route.steps.all()]
     return {"route": route.pk, "category": category, "tier": tier, "filing": route.filing,
             "objection_days": route.objection_days, "steps": steps}
@@ -115,6 +117,14 @@ class Queue:
     post: Post
     unit: OrgUnit
     note: str = ""
+
+
+def eligible_holders(process: ApprovalProcess, step: dict, unit: OrgUnit) -> list[int]:
+    """The people who may take `step` in `unit` (a countersign's members): holders not excluded."""
+    excluded = excluded_users(process, step)
+    holders = PostAssignment.objects.valid_on().filter(post__code=step["post"], org_unit=unit).values_list(
+        "user_id", flat=True)
+    return sorted(set(holders) - excluded)
 
 
 def resolve_queue(process: ApprovalProcess, step: dict) -> Queue:

@@ -16,6 +16,7 @@ class Actor:
     user: object = None
     post: Post | None = None
     unit: OrgUnit | None = None
+    note: str = ""  # e.g. 【代理 张三】 when a substitute acts for someone out of office
 
     @property
     def post_name(self) -> str:
@@ -38,9 +39,10 @@ def acting(assignment) -> Actor:
 
 def event_record(*, process: ApprovalProcess, action: str, actor: Actor = SYSTEM, comment: str = "", task=None,
                  step: str = "", step_index: int | None = None, unit: OrgUnit | None = None,
-                 signs: bool = False) -> ProcessEvent:
+                 signs: bool = False, visit: int | None = None) -> ProcessEvent:
+    comment = f"{actor.note}{comment or ''}" if actor.note else comment or ""
     return ProcessEvent.objects.create(
         process=process, action=action, actor=actor.user, post=actor.post_name, post_code=actor.post_code,
-        org_unit=unit or actor.unit, comment=comment or "", task_id=task.pk if task else None, step=step,
-        step_index=step_index, signs=signs,
+        org_unit=unit or actor.unit, comment=comment, task_id=task.pk if task else None, step=step,
+        step_index=step_index, signs=signs, visit=visit,
     )

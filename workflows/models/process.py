@@ -37,6 +37,7 @@ class Decision(models.TextChoices):
     REJECT = "reject", "驳回"
     RETURN = "return", "退回修改"
     RESUBMIT = "resubmit", "重新提交"
+    REROUTE = "reroute", "改派环节"  # back to an earlier step, or on to an added approver
 
 
 OPEN_STATES = (State.IN_REVIEW, State.RETURNED, State.CLOSING, State.APPROVED, State.SCHEDULED)
@@ -92,6 +93,10 @@ class ApprovalProcess(Process):
                                      on_delete=models.PROTECT, related_name="+")
     current_unit = models.ForeignKey(OrgUnit, verbose_name="当前处理单位", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    visit = models.PositiveIntegerField("环节到达次数", default=0, help_text="每到达一个环节加一:区分同一环节的各轮。")
+    step_due = models.DateTimeField("当前环节时限", null=True, blank=True, db_index=True)
+    step_alerts = models.PositiveSmallIntegerField("当前环节已发提醒", default=0,
+                                                   help_text="0 未提醒,1 已提前提醒,2 已到期提醒,3 已超时处理。")
     excludes_requester = models.BooleanField("当前环节排除申请人", default=True)
     excludes_signers = models.BooleanField("当前环节排除已签批人员", default=False)
     decision = models.CharField("最近决定", max_length=16, choices=Decision.choices, blank=True)
@@ -161,6 +166,14 @@ class ProcessEvent(models.Model):
         REQUEUE = "requeue", "岗位空缺转派"
         RELEASE = "release", "离岗退回待办"
         ESCALATE = "escalate", "不相容转上级"
+        TRANSFER = "transfer", "转办"
+        DELEGATE = "delegate", "委派"
+        DELEGATE_DONE = "delegate_done", "委派办理"
+        ADD_APPROVER = "add_approver", "加签"
+        REMIND = "remind", "催办"
+        OBJECT = "object", "异议"
+        FILING_STANDS = "filing_stands", "报备生效"
+        TIMEOUT = "timeout", "超时"
 
     process = models.ForeignKey(ApprovalProcess, on_delete=models.PROTECT, related_name="events")
     task_id = models.BigIntegerField("任务", null=True, blank=True)
@@ -173,6 +186,7 @@ class ProcessEvent(models.Model):
     org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", null=True, on_delete=models.PROTECT,
                                  related_name="+")
     action = models.CharField("动作", max_length=16, choices=Action.choices)
+    visit = models.PositiveIntegerField("环节轮次", null=True, blank=True)
     signs = models.BooleanField("不相容签批", default=False,
                                 help_text="在不相容环节的签批:签批人不能再办理本申请的其他不相容环节。")
     comment = models.TextField("意见", blank=True)
@@ -193,13 +207,24 @@ class ProcessEvent(models.Model):
 
 
 class CopyNotice(models.Model):
-    """抄送: a post is told of a request it does not decide (报备)."""
+    """抄送: a person is told of a request they do not decide: a post's holders on a 报备 route, or people a
+    participant copies. A 报备 copy may carry an objection window (异议期)."""
 
     process = models.ForeignKey(ApprovalProcess, on_delete=models.PROTECT, related_name="copies")
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="+")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抄送人", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="copies")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    copied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抄送发起人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+", help_text="空表示按路由报备抄送。")
+    comment = models.CharField("说明", max_length=500, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    objection_until = models.DateTimeField("异议截止", null=True, blank=True)
+    objected_at = models.DateTimeField("提出异议时间", null=True, blank=True)
+    settled_at = models.DateTimeField("异议期满时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "抄送"
-        indexes = [models.Index(fields=["post", "org_unit", "-created"])]
+        indexes = [models.Index(fields=["user", "-created"]), models.Index(fields=["post", "org_unit", "-created"]),
+                   models.Index(fields=["objection_until", "settled_at"])]

@@ -3,6 +3,7 @@
 A route is copied into the process when it starts, so editing a route affects only new requests.
 """
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -55,6 +56,21 @@ class RouteStep(models.Model):
         REQUEST = "request", "申请单位"
         RECEIVING = "receiving", "接收单位"
 
+    class Mode(models.TextChoices):
+        ANY = "any", "或签(任一人同意即可)"
+        ALL = "all", "会签(全部同意)"
+        SHARE = "share", "会签(按比例同意)"
+
+    class OnReject(models.TextChoices):
+        REJECT = "reject", "驳回整个申请"
+        RETURN = "return", "退回申请人修改"
+
+    class OnTimeout(models.TextChoices):
+        REMIND = "remind", "仅提醒"
+        ESCALATE = "escalate", "转上级岗位"
+        APPROVE = "approve", "自动同意"
+        RETURN = "return", "自动退回申请人"
+
     route = models.ForeignKey(Route, verbose_name="路由", on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField("顺序")
     post = models.ForeignKey(Post, verbose_name="岗位", on_delete=models.PROTECT)
@@ -70,6 +86,16 @@ class RouteStep(models.Model):
         help_text="已在本申请的其他不相容环节签批的人员不能办理本环节(默认:一人只签一个审批环节)。")
     requester_may_act = models.BooleanField("申请人可办理", default=False,
                                             help_text="默认申请人不能办理本人申请的任何环节。")
+    mode = models.CharField("会签/或签", max_length=8, choices=Mode.choices, default=Mode.ANY)
+    share = models.PositiveSmallIntegerField("同意比例(%)", default=100,
+                                             validators=[MinValueValidator(1), MaxValueValidator(100)],
+                                             help_text="按比例会签时,至少这一比例的人员同意。")
+    on_reject = models.CharField("会签中有人驳回时", max_length=8, choices=OnReject.choices, default=OnReject.REJECT)
+    due_days = models.PositiveSmallIntegerField("办理时限(工作日)", default=0, help_text="0 表示不设时限。")
+    on_timeout = models.CharField("超时处理", max_length=8, choices=OnTimeout.choices, default=OnTimeout.REMIND)
+    escalate_post = models.ForeignKey(Post, verbose_name="超时转交岗位", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+",
+                                      help_text="超时处理为“转上级岗位”时:由申请单位起向上找该岗位。")
 
     history = HistoricalRecords()
 
