@@ -3,6 +3,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from .security import CONTENT_SECURITY_POLICY, logging_config, production_settings  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -10,6 +13,11 @@ env = environ.Env()
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Signs the approval forms' verification codes: a key of its own, so rotating SECRET_KEY voids no printed form.
+APPROVAL_FORM_KEY = env("APPROVAL_FORM_KEY", default="dev-only-approval-form-key")
+APPROVAL_FORM_KEY_FALLBACKS = env.list("APPROVAL_FORM_KEY_FALLBACKS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -19,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "axes",
+    "csp",
+    "drf_spectacular_sidecar",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -34,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.PageCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -41,8 +53,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.inbound.InboundCheckMiddleware",
+    "config.logins.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,6 +88,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account before any password check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
     "governance.backends.PostBackend",
@@ -101,14 +117,14 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -117,6 +133,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.models.ExitReason"},
+    "SWAGGER_UI_DIST": "SIDECAR",  # served by the site itself (drf-spectacular-sidecar), no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -129,3 +148,35 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-vacant-tasks": {"task": "workflows.tasks.requeue_vacant_tasks", "schedule": timedelta(minutes=10)},
     "tidy-exports": {"task": "reports.tasks.tidy_exports", "schedule": timedelta(hours=1)},
 }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Logins (config.logins): lock an account after repeated failures (django-axes), throttle each address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# By account only: branch offices log in from shared NAT addresses, so a per-address lockout would lock
+# a whole office; config.logins throttles each address on its failures instead (hence axes.W006 silenced).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a stranger's tries do not keep an account locked
+AXES_LOCKOUT_CALLABLE = "config.logins.lockout_response"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)  # per address, 10 minutes
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
+
+LOGGING = logging_config(level=env("LOG_LEVEL", default="INFO"), log_file=env("LOG_FILE", default=""))
+
+DJANGO_ENV = env("DJANGO_ENV", default="demo")
+if DJANGO_ENV not in ("demo", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'demo' or 'production', not {DJANGO_ENV!r}.")
+if DJANGO_ENV == "production":
+    globals().update(production_settings(env))

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import admin_tokens  # noqa: F401  (API tokens without their keys)
 from .models import Channel, OrgUnit, Post, PostAssignment
 
 
