@@ -111,8 +111,11 @@ def _render_detail(request, channel, status=200):
 def channel_list(request):
     queryset = scoped(Channel.objects.select_related("org_unit"), request.user).order_by("-id")
     filterset = ChannelFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "governance/channel_list.html", {"filter": filterset, "page": page})
+    refused = filterset.is_bound and not filterset.is_valid()  # e.g. a search term over 100 characters
+    rows = queryset.none() if refused else filterset.qs
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "governance/channel_list.html", {"filter": filterset, "page": page},
+                  status=400 if refused else 200)
 
 
 @login_required
