@@ -1,15 +1,17 @@
 """API tokens in the admin: who has one and until when, never the key itself (DRF's TokenAdmin lists keys
-in clear). An administrator may revoke (delete) a token; tokens are issued only by the token endpoint."""
+in clear, and names each token by its key in titles, breadcrumbs and the admin log). An administrator may
+revoke (delete) a token; tokens are issued only by the token endpoint."""
 from django.contrib import admin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from .models import ApiToken
 from .tokens import token_expired, token_ttl
 
 admin.site.unregister(TokenProxy)
 
 
-@admin.register(TokenProxy)
+@admin.register(ApiToken)
 class MaskedTokenAdmin(TokenAdmin):
     list_display = ("masked_key", "user", "created", "expires", "expired")
     fields = ("masked_key", "user", "created", "expires")

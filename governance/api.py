@@ -1,5 +1,6 @@
 """API for the caller and the channel registry: thin views over selectors and services."""
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -67,7 +68,11 @@ class TokenView(ObtainAuthToken):
             if getattr(request, "axes_locked_out", False):  # set by django-axes on a locked account
                 raise exceptions.Throttled(detail=locked_message())
             raise serializers.ValidationError(serializer.errors)
-        return Response({"token": token_obtain(user=serializer.validated_data["user"]).key})
+        user = serializer.validated_data["user"]
+        token = token_obtain(user=user)
+        # a login like the page's: last_login is set, and django-axes counts the success (resets failures)
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response({"token": token.key})
 
 
 class ChannelSerializer(serializers.ModelSerializer):
