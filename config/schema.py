@@ -19,6 +19,8 @@ ERROR_DESCRIPTIONS = {
     403: "已登录,但岗位无权执行此操作(审计等只读岗位不能办理)。",
     404: "对象不存在或不在您的数据范围内(列表页码超出范围亦同)。",
     409: "冲突:状态已变化(如任务已被处理)、编码已被占用或数据已被他人修改。",
+    415: "请求体的类型不受支持或无法按其类型解析(应为 application/json、multipart/form-data 或 "
+         "application/x-www-form-urlencoded)。",
     429: "请求过于频繁,或账号因连续登录失败被暂时锁定。",
 }
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -34,7 +36,8 @@ def error_responses(*codes: int, **descriptions: str) -> dict:
 class AutoSchema(SpectacularAutoSchema):
     """Every operation documents the errors it can answer, in the one error shape: 400 (any input, the
     query string included, is checked by config.inbound), 401/403 where a login is needed, 404 for a path
-    with an id and for paginated lists, 409 for writes. Codes an operation declares itself are kept."""
+    with an id and for paginated lists, 409 for writes, 415 where a body is read. Codes an operation
+    declares itself are kept."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -57,4 +60,6 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append(404)
         if self.method in UNSAFE_METHODS:
             codes.append(409)
+            if self.get_request_serializer() is not None:
+                codes.append(415)
         return codes
