@@ -82,8 +82,8 @@ def _fuzz(operation, mode, headers, path_parameters=None) -> None:
     if mode is GenerationMode.NEGATIVE and not _has_input(operation):
         return
 
-    @settings(max_examples=EXAMPLES[mode] // (2 if path_parameters else 1), derandomize=True, database=None, deadline=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES[mode] // (2 if path_parameters else 1), derandomize=True, database=None,
+              deadline=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     def run(case):
         with transaction.atomic():
