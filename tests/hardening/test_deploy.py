@@ -17,6 +17,7 @@ from tests.conftest import PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "qudao.example.com"
 ORIGIN = f"https://{HOST}"
+TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "k3y-" + "Zq8#xW2!vB7@nM4$" * 4,
@@ -28,7 +29,8 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env):
-    full_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # what the test run itself sets (e.g. DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests) stays out
+    full_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in TEST_ONLY_ENV}
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
                           capture_output=True, text=True, timeout=120)
