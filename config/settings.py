@@ -53,10 +53,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "config.inbound.InboundCheckMiddleware",
-    "config.logins.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.inbound.InboundCheckMiddleware",  # refusals still get the security headers of those above
+    "config.logins.LoginThrottleMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

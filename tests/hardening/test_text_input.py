@@ -58,6 +58,7 @@ def test_page_form_refuses_and_creates_nothing(pages):
     response = pages("zz_manager").post("/channels/new/", channel_data(n=91, address="金水路\uffff号"))
     assert response.status_code == 400
     assert "不允许的字符" in text(response) and "address" in text(response)
+    assert response["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in response
     assert Channel.objects.count() == before
 
 
