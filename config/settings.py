@@ -6,6 +6,9 @@ import environ
 from celery.schedules import crontab
 
 from .storage import default_storage_from_env
+from django.core.exceptions import ImproperlyConfigured
+
+from .security import CONTENT_SECURITY_POLICY, logging_config, production_settings  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -13,6 +16,11 @@ env = environ.Env()
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Signs the approval forms' verification codes: a key of its own, so rotating SECRET_KEY voids no printed form.
+APPROVAL_FORM_KEY = env("APPROVAL_FORM_KEY", default="dev-only-approval-form-key")
+APPROVAL_FORM_KEY_FALLBACKS = env.list("APPROVAL_FORM_KEY_FALLBACKS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -22,6 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "axes",
+    "csp",
+    "drf_spectacular_sidecar",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -37,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.PageCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -46,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.inbound.InboundCheckMiddleware",  # refusals still get the security headers of those above
+    "config.logins.LoginThrottleMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +91,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account before any password check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
     "governance.backends.PostBackend",
@@ -104,14 +120,14 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -120,12 +136,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.kinds.exit.ExitReason",
+                            "ProcessKindEnum": "workflows.registry.KIND_CHOICES",
                             "AttachmentKindEnum": "governance.models.attachments.Attachment.Kind",
                             "OutboundLevelEnum": "governance.models.outbound.PostLevel",
                             "CertificateStatusEnum": "governance.models.outbound.CertificateStatus",
                             "OutboundDemandStatusEnum": "governance.models.OutboundDemand.Status",
                             "CertificateActionEnum": "governance.models.CertificateEvent.Action",
                             "StatusEnum": "governance.models.Channel.Status"},
+    "SWAGGER_UI_DIST": "SIDECAR",  # served by the site itself (drf-spectacular-sidecar), no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # E-mail of notifications: the console in the embedded default; EMAIL_URL (e.g. smtp+tls://user:pw@host:587) sets SMTP.
@@ -148,3 +168,35 @@ CELERY_BEAT_SCHEDULE = {
     "remind-expiring-certificates": {"task": "governance.tasks.remind_expiring_certificates",
                                      "schedule": crontab(hour=8, minute=0)},
 }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Logins (config.logins): lock an account after repeated failures (django-axes), throttle each address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# By account only: branch offices log in from shared NAT addresses, so a per-address lockout would lock
+# a whole office; config.logins throttles each address on its failures instead (hence axes.W006 silenced).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a stranger's tries do not keep an account locked
+AXES_LOCKOUT_CALLABLE = "config.logins.lockout_response"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)  # per address, 10 minutes
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
+
+LOGGING = logging_config(level=env("LOG_LEVEL", default="INFO"), log_file=env("LOG_FILE", default=""))
+
+DJANGO_ENV = env("DJANGO_ENV", default="demo")
+if DJANGO_ENV not in ("demo", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'demo' or 'production', not {DJANGO_ENV!r}.")
+if DJANGO_ENV == "production":
+    globals().update(production_settings(env))

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import outbound_admin  # noqa: F401  (registers the outbound models)
+from . import admin_tokens, outbound_admin  # noqa: F401  (API tokens without their keys; outbound models)
 from .models import CORE_FIELDS, Attachment, Channel, OrgUnit, Post, PostAssignment
 from .services import channel_update
 

@@ -1,14 +1,22 @@
 """API for the caller and the channel registry: thin views over selectors and services."""
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.settings import api_settings
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config.schema import error_responses
+from config.logins import locked_message
 
 from .models import Channel, OrgUnit
 from .filters import ChannelFilter
 from .selectors import assignments_of, channel_list, get_scoped_or_404
 from .services import channel_create, channel_update
+from .tokens import token_obtain
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -38,8 +46,33 @@ class MeView(APIView):
         }).data)
 
 
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
 class TokenView(ObtainAuthToken):
     """POST {username, password} → {token}; send it as `Authorization: Token <token>`."""
+
+    authentication_classes = ()  # a login: whatever Authorization header comes along is not looked at
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+
+    @extend_schema(
+        summary="获取令牌", request=AuthTokenSerializer,
+        responses={200: TokenOutput, **error_responses(400, 409, 429, d400="用户名或密码不正确(中文说明)。")},
+        description=f"令牌签发后 {settings.API_TOKEN_TTL_HOURS} 小时内有效,过期后重新获取(得到新令牌);"
+                    "修改密码后原令牌立即失效。连续输错密码将锁定账号一段时间(429)。",
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):  # set by django-axes on a locked account
+                raise exceptions.Throttled(detail=locked_message())
+            raise serializers.ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        token = token_obtain(user=user)
+        # a login like the page's: last_login is set, and django-axes counts the success (resets failures)
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response({"token": token.key})
 
 
 class ChannelSerializer(serializers.ModelSerializer):

@@ -105,7 +105,7 @@ class ChannelForm(forms.ModelForm):
 class ChannelFilter(filters.ChannelFilter):
     """The list page's form of the shared filter: same meaning, page widgets, units limited to the user's."""
 
-    q = django_filters.CharFilter(label="关键字", method="search",
+    q = django_filters.CharFilter(label="关键字", method="search", max_length=filters.SEARCH_MAX_CHARS,
                                   widget=forms.TextInput(attrs={"placeholder": "名称 / 节点代码 / BOSS编码",
                                                                 "style": "width: 240px"}))
     status = django_filters.ChoiceFilter(label="状态", choices=Channel.Status.choices, empty_label="全部")

@@ -14,12 +14,9 @@ from .outbound_selectors import (
     agent_get_or_404, agent_list, certificate_get_or_404, certificate_history, current_certificate,
 )
 from .selectors import units_in_scope
+from config.schema import ErrorSerializer
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="中文说明")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   help_text="按字段给出的中文错误信息")
 
 
 def _error(description: str) -> OpenApiResponse:

@@ -86,8 +86,11 @@ def _render_detail(request, channel, status=200, **extra):
 @login_required
 def channel_list(request):
     filterset = ChannelFilter(request.GET or None, queryset=channel_list_for(user=request.user), request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "governance/channel_list.html", {"filter": filterset, "page": page})
+    refused = filterset.is_bound and not filterset.is_valid()  # e.g. a search term over 100 characters
+    rows = filterset.queryset.none() if refused else filterset.qs
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "governance/channel_list.html", {"filter": filterset, "page": page},
+                  status=400 if refused else 200)
 
 
 @login_required

@@ -2,13 +2,14 @@
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.schema import error_responses
 from governance.errors import Conflict
 from workflows import services
 
@@ -16,7 +17,7 @@ from .documents import document_pdf_for
 from .exports import XLSX_CONTENT_TYPE, download_name
 from .models import ExportJob
 from .selectors import export_job_get_or_404, export_jobs_of
-from .services import export_request
+from .services import MAX_ACTIVE_EXPORTS, export_request
 
 
 class BinaryRenderer(BaseRenderer):
@@ -62,7 +63,7 @@ class ProcessDocumentView(APIView):
                     "流程不在调用者数据范围内 → 404。",
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            (404, "application/json"): OpenApiResponse(description="流程不存在或不在您的数据范围内。"),
+            **error_responses(404, d404="流程不存在或不在您的数据范围内。"),
         },
     )
     def get(self, request, pk):
@@ -111,11 +112,9 @@ class ExportInput(serializers.Serializer):
                                               "date_from, date_to(YYYY-MM-DD,含当日), actor(账号), action, kind。")
 
 
-EXPORT_ERRORS = {
-    (400, "application/json"): OpenApiResponse(description="报表未知或尚未开放,或筛选条件无效;errors 按筛选条件名给出。"),
-    (403, "application/json"): OpenApiResponse(description="调用者没有任何岗位。"),
-    (409, "application/json"): OpenApiResponse(description="调用者已有 3 个导出正在进行。"),
-}
+EXPORT_ERRORS = error_responses(
+    400, 403, 409, d400="报表未知或尚未开放,或筛选条件无效;errors 按筛选条件名给出。", d403="调用者没有任何岗位。",
+    d409=f"调用者已有 {MAX_ACTIVE_EXPORTS} 个导出正在进行(每人上限),请等其完成后再提交。")
 
 
 class ExportListView(generics.ListAPIView):
@@ -168,9 +167,8 @@ class ExportFileView(APIView):
         summary="下载导出文件(.xlsx)",
         responses={
             (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
-            (404, "application/json"): OpenApiResponse(description="导出任务不存在或不属于调用者。"),
-            (409, "application/json"): OpenApiResponse(description="导出尚未完成或已失败。"),
-            (410, "application/json"): OpenApiResponse(description="文件已被清理,请重新导出。"),
+            **error_responses(404, 409, 410, d404="导出任务不存在或不属于调用者。", d409="导出尚未完成或已失败。",
+                              d410="文件已被清理,请重新导出。"),
         },
     )
     def get(self, request, pk):

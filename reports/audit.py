@@ -40,7 +40,7 @@ def audit_events(*, user, filters=None):
     if f["action"]:
         events = events.filter(action=f["action"])
     if f["actor"]:
-        events = events.filter(actor=f["actor"])
+        events = events.filter(actor__username=f["actor"])
     if f["date_from"]:
         events = events.filter(at__gte=_day_start(f["date_from"]))
     if f["date_to"]:
@@ -61,7 +61,7 @@ def audit_channel_records(*, user, filters=None):
             return records.none()
         records = records.filter(history_type={v: k for k, v in HISTORY_TYPES.items()}[f["action"]])
     if f["actor"]:
-        records = records.filter(history_user=f["actor"])
+        records = records.filter(history_user__username=f["actor"])
     if f["date_from"]:
         records = records.filter(history_date__gte=_day_start(f["date_from"]))
     if f["date_to"]:
@@ -83,7 +83,7 @@ def audit_config_records(*, user, filters=None) -> list:
         if f["action"]:
             records = records.filter(history_type={v: k for k, v in HISTORY_TYPES.items()}[f["action"]])
         if f["actor"]:
-            records = records.filter(history_user=f["actor"])
+            records = records.filter(history_user__username=f["actor"])
         if f["date_from"]:
             records = records.filter(history_date__gte=_day_start(f["date_from"]))
         if f["date_to"]:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -22,6 +22,7 @@ from governance.models import Channel
 from governance.outbound_filters import AgentFilter
 from governance.outbound_selectors import agent_list, current_certificate
 from governance.selectors import channel_list
+from governance.validators_text import xml_safe
 from workflows.filters import ProcessFilter
 from workflows.registry import KINDS
 from workflows.selectors import process_list
@@ -211,13 +212,14 @@ def clean_filters(spec: ReportSpec, filters) -> dict[str, str]:
 # ---------------------------------------------------------------- the .xlsx writer
 
 def _cell(ws, value):
-    """A Python value as Excel stores it: local naive times, no control characters, text never a formula."""
+    """A Python value as Excel stores it: local naive times, only XML 1.0 characters (a U+FFFE or a control
+    character makes the file unwritable or unreadable), text never a formula."""
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value).replace(tzinfo=None)
         return value
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
+        value = xml_safe(value)[:MAX_CELL_CHARS]
         if value.startswith("="):  # openpyxl would write "=..." as a formula
             cell = WriteOnlyCell(ws, value)
             cell.data_type = "s"
@@ -258,7 +260,8 @@ def write_xlsx(target, *, title: str, columns: list[Column], rows: Iterable[list
 
 def describe(job: ExportJob) -> str:
     filters = json.dumps(job.filters, ensure_ascii=False, sort_keys=True) if job.filters else "无"
-    return f"{job.get_report_display()};导出人:{job.requested_by.username};筛选条件:{filters};导出任务 #{job.pk}"
+    text = f"{job.get_report_display()};导出人:{job.requested_by.username};筛选条件:{filters};导出任务 #{job.pk}"
+    return xml_safe(text)
 
 
 def download_name(job: ExportJob) -> str:

@@ -21,16 +21,25 @@ def _event_stamp(event_id, at) -> str:
     return f"{event_id}@{at.astimezone(dt_timezone.utc):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
-def verification_code(process: ApprovalProcess) -> str:
-    """HMAC-SHA256 (SECRET_KEY) over the number and the ids and times of the process's events.
+def verification_code(process: ApprovalProcess, *, key: str | None = None) -> str:
+    """HMAC-SHA256 (APPROVAL_FORM_KEY, a key of its own: rotating SECRET_KEY voids no printed form) over the
+    number and the ids and times of the process's events.
 
     Any new event changes the code, so a printed copy only verifies against the state it was printed in.
     Shown as four groups of four upper-case hex digits: ``1A2B-3C4D-5E6F-7A8B``.
     """
     stamps = [_event_stamp(pk, at) for pk, at in process.events.order_by("id").values_list("id", "at")]
     message = "|".join([CODE_MESSAGE, process.number, *stamps]).encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16].upper()
+    secret = (key or settings.APPROVAL_FORM_KEY).encode()
+    digest = hmac.new(secret, message, hashlib.sha256).hexdigest()[:16].upper()
     return "-".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
+def _code_matches(process: ApprovalProcess, given: str) -> bool:
+    """The current key, then the retired ones (APPROVAL_FORM_KEY_FALLBACKS), so forms printed before a
+    rotation of the form key still verify."""
+    keys = [settings.APPROVAL_FORM_KEY, *settings.APPROVAL_FORM_KEY_FALLBACKS]
+    return any(hmac.compare_digest(given, verification_code(process, key=key)) for key in keys)
 
 
 def normalize_code(raw: str) -> str:
@@ -57,7 +66,7 @@ def document_verify(*, user, number: str, code: str) -> Verification:
     if process is None:
         return Verification("not_found")
     given = normalize_code(code)
-    if given and hmac.compare_digest(given, verification_code(process)):
+    if given and _code_matches(process, given):
         return Verification("ok", process)
     return Verification("mismatch", process)
 

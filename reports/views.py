@@ -75,16 +75,12 @@ def _filter_form(report: str, data, user):
             field.empty_label = "全部"
             if not isinstance(field, forms.ModelChoiceField):  # rebind the choices to this copy of the field
                 field.choices = [choice for choice in field.choices if choice[0] != ""]
-    if report == ExportJob.Report.CHANNELS:
-        form.fields["org_unit"].queryset = units
-        form.fields["org_unit"].help_text = "仅该单位本级的渠道(与渠道接口 org_unit 参数相同)。"
-    elif report == ExportJob.Report.CERTIFICATES:
-        form.fields["org_unit"].queryset = units
-    else:
-        form.fields["org_unit"] = forms.TypedChoiceField(
-            label="申请单位", required=False, coerce=int,
-            choices=[("", "全部"), *units.values_list("pk", "name")])
-        form.fields["org_unit"].help_text = "仅该单位本级提交的流程。"
+    channels = report in (ExportJob.Report.CHANNELS, ExportJob.Report.CERTIFICATES)
+    form.fields["org_unit"] = forms.TypedChoiceField(
+        label="归属单位" if channels else "申请单位", required=False, coerce=int,
+        choices=[("", "全部"), *units.values_list("pk", "name")],
+        help_text="含其下级单位。" if channels else "仅该单位本级提交的流程。")
+    if not channels:
         form.fields["channel"].label = "渠道ID"
     return form
 

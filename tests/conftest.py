@@ -3,8 +3,10 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
+from django.http import HttpRequest
 from rest_framework.test import APIClient
 
 PASSWORD = "demo-pass-2026"
@@ -14,6 +16,14 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_HASHER
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The login throttle counts attempts per address in the cache: each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -64,7 +74,8 @@ def api(demo):
 
 
 def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
+    # django-axes checks every authentication against its lockouts and needs the request for it
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

@@ -56,3 +56,16 @@ def condition_choices() -> list[tuple[str, str]]:
         for name, condition in kind.conditions.items():
             seen.setdefault(name, condition.label)
     return sorted(seen.items())
+
+
+class _KindChoices:
+    """The registered kinds as a choices list, read when iterated (the API schema names its enum by it)."""
+
+    def __iter__(self):
+        return iter(kind_choices())
+
+    def __len__(self):
+        return len(KINDS)
+
+
+KIND_CHOICES = _KindChoices()

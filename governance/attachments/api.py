@@ -16,15 +16,11 @@ from .checks import BODY_TOO_LARGE, MISSING, body_too_large
 from .responses import attachment_response
 from .selectors import attachment_get_or_404, attachments_of
 from .services import KIND_BY_LABEL, attachment_add
+from config.schema import ErrorSerializer
 
 UNREADABLE = "上传内容无法解析,请以 multipart/form-data 提交 file 与 kind 两个字段。"
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The API's one error shape."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 def _error(description: str) -> OpenApiResponse:

@@ -10,6 +10,7 @@ from governance.models import Attachment, Channel
 from tests.api.conftest import error_messages, is_chinese
 
 from .conftest import DISGUISED, MB, image_bytes, pdf_bytes, pdf_of_size, stored_files, upload
+from tests.conftest import login
 
 
 def post(client, channel, file, kind="营业执照"):
@@ -121,8 +122,7 @@ def test_a_form_field_beyond_djangos_upload_limit_is_json_too(api, zz_store, set
 
 def test_the_size_check_also_holds_for_session_clients(client, demo, zz_store):
     """With a session, DRF's CSRF check would read the body first: the size is checked before that."""
-    session = APIClient(enforce_csrf_checks=True)
-    assert session.login(username="zz_manager", password="demo-pass-2026")
+    session = login(APIClient(enforce_csrf_checks=True), "zz_manager")
     response = post(session, zz_store, upload("huge.pdf", pdf_of_size(12 * MB)))
     assert response.status_code == 413 and is_chinese(response.json()["detail"])
 

@@ -46,15 +46,15 @@ def test_an_old_certificate_does_not_count(outbound):
 
 def test_expiry_stops_calls_with_the_clock_moved(outbound, api):
     cert = certificate(EXPIRING)
-    client = api("zz_outbound")
     url = f"/api/v1/agents/{cert.agent_id}/may-call/"
     with time_machine.travel(at_noon(cert.valid_to)):  # the last day: still allowed
+        client = api("zz_outbound")  # a token of that day (tokens expire after 12 hours)
         assert may_call(agent_id=cert.agent_id)[0] is True
         assert client.get(url).json()["allowed"] is True
     midnight = timezone.make_aware(datetime.combine(cert.valid_to + timedelta(days=1), time(0, 0, 1)))
     with time_machine.travel(midnight):  # one second into the next day, no job has run
         allowed, reason = may_call(agent_id=cert.agent_id)
-        body = client.get(url).json()
+        body = api("zz_outbound").get(url).json()
     assert allowed is False and f"{cert.valid_to:%Y-%m-%d} 到期" in reason
     assert body == {"allowed": False, "reason": reason}
 

@@ -86,9 +86,13 @@ def test_unknown_ids_are_404(pages, url):
 
 def test_bad_query_strings_are_harmless(pages):
     client = pages("zz_manager")
-    for url in ("/channels/?page=abc", "/channels/?page=999", "/channels/?status=nope&channel_type=x&org_unit=zz",
-                "/channels/?org_unit=99999999999999999999", "/?page=-1", "/requests/?page=x"):
+    for url in ("/channels/?page=abc", "/channels/?page=999", "/?page=-1", "/requests/?page=x"):
         assert client.get(url).status_code == 200, url
+    # a refused filter is a 400 with its message on the filter form, and no unfiltered list under it
+    for url in ("/channels/?status=nope&channel_type=x&org_unit=zz", "/channels/?org_unit=99999999999999999999"):
+        response = client.get(url)
+        assert response.status_code == 400 and "errorlist" in response.content.decode(), url
+        assert "ZZ-JS-0001" not in text(response), url
 
 
 def test_bad_posts_are_harmless(pages, zz_process):

@@ -1,0 +1,23 @@
+"""Signal receivers of the governance app (connected in GovernanceConfig.ready)."""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_login_failed
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from config.logins import count_failure
+
+from .tokens import tokens_revoke
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="governance.revoke_tokens_on_password_change")
+def revoke_tokens_on_password_change(sender, instance, created, **kwargs):
+    """`set_password()` leaves the raw password on the user until save() has written the new hash:
+    a save that carries one is a password change, and the old API token must stop working."""
+    if not created and getattr(instance, "_password", None) is not None:
+        tokens_revoke(user=instance)
+
+
+@receiver(user_login_failed, dispatch_uid="governance.count_login_failure")
+def count_login_failure(sender, credentials, request=None, **kwargs):
+    if request is not None:
+        count_failure(request)
