@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from governance import posts
 from governance.errors import NotAllowed
@@ -129,7 +130,7 @@ def _first_of_next_month(day):
 @transaction.atomic
 def policy_revise(*, policy: CommissionPolicy, user, data: dict | None = None) -> CommissionPolicy:
     """A new version of an approved policy: version + 1, replaces it; fields and rules not given are copied.
-    The default start is the first day of the month after the old version's start."""
+    The default start is the first day of next month (and at least a month after the old version's start)."""
     old = _locked(policy)
     data = dict(data or {})
     post = _check_unit(user, old.org_unit)
@@ -144,7 +145,7 @@ def policy_revise(*, policy: CommissionPolicy, user, data: dict | None = None) -
     latest = CommissionPolicy.objects.filter(series=old.series).aggregate(v=Max("version"))["v"]
     revision = CommissionPolicy(
         org_unit=old.org_unit, name=old.name, channel_types=list(old.channel_types),
-        valid_from=_first_of_next_month(old.valid_from), valid_to=None, series=old.series, version=latest + 1,
+        valid_from=max(_first_of_next_month(timezone.localdate()), _first_of_next_month(old.valid_from)), valid_to=None, series=old.series, version=latest + 1,
         replaces=old, created_by=user, status=PolicyStatus.DRAFT,
     )
     _apply(revision, data)

@@ -116,7 +116,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "渠道新增、核心信息变更、退出、酬金政策与外呼资格认证的审批接口。",
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.models.ExitReason"},
+    "ENUM_NAME_OVERRIDES": {"ExitReasonEnum": "workflows.models.ExitReason",
+                            "ChannelTypeEnum": "governance.models.ChannelType"},
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
