@@ -10,17 +10,21 @@ from .models import Business, CommissionPolicy, MonthlyVolume, PolicyStatus
 from .months import parse_month
 
 
-class MonthFilter(django_filters.CharFilter):
-    """A month as YYYY-MM (the first day of it is stored)."""
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM; cleans to the first day of it."""
 
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
         try:
-            month = parse_month(value)
+            return parse_month(value)
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages[0])
-        return qs.filter(**{self.field_name: month})
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
 
 
 class PolicyFilter(django_filters.FilterSet):

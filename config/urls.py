@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("reports.urls")),
     path("", include("workflows.urls")),
+    path("", include("commission.urls")),
 ]
 
 handler404 = "config.errors.not_found"
