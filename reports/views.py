@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from config.paging import CappedPaginator as Paginator
+from commission.filters import PolicyFilter
 from governance.filters import ChannelFilter
 from governance.models import OrgUnit
 from governance.pages import attempt
@@ -65,7 +66,8 @@ def _filter_form(report: str, data, user):
     processes) or the audit-log form. Unit pickers only offer the user's units."""
     if report == ExportJob.Report.AUDIT_LOG:
         return AuditLogFilterForm(data)
-    filterset_class = ChannelFilter if report == ExportJob.Report.CHANNELS else ProcessFilter
+    filterset_class = {ExportJob.Report.CHANNELS: ChannelFilter,
+                       ExportJob.Report.COMMISSION_POLICIES: PolicyFilter}.get(report, ProcessFilter)
     form = filterset_class(data=data, queryset=None).form
     units = units_in_scope(user)
     for field in form.fields.values():
@@ -73,7 +75,10 @@ def _filter_form(report: str, data, user):
             field.empty_label = "全部"
             if not isinstance(field, forms.ModelChoiceField):  # rebind the choices to this copy of the field
                 field.choices = [choice for choice in field.choices if choice[0] != ""]
-    if report == ExportJob.Report.CHANNELS:
+    if report == ExportJob.Report.COMMISSION_POLICIES:
+        form.fields["org_unit"].queryset = units.filter(tier__in=[OrgUnit.Tier.PROVINCE, OrgUnit.Tier.CITY])
+        form.fields["org_unit"].help_text = "仅该单位本级的政策(与酬金政策接口 org_unit 参数相同)。"
+    elif report == ExportJob.Report.CHANNELS:
         form.fields["org_unit"].queryset = units
         form.fields["org_unit"].help_text = "仅该单位本级的渠道(与渠道接口 org_unit 参数相同)。"
     else:
