@@ -89,7 +89,7 @@ def _rows(file):
             if any(str(c).strip() for c in cells):
                 yield number, cells
     except csv.Error as exc:
-        raise ValidationError({"file": "CSV 文件格式有误(如含有空字符或未闭合的引号),无法读取。"}) from exc
+        raise ValidationError({"file": "CSV 文件格式有误(如字段过长或引号不匹配),无法读取。"}) from exc
 
 
 def _check_header(number: int, cells) -> None:
