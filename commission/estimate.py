@@ -10,79 +10,131 @@ bonus = amount once if quantity ≥ threshold and the month overlaps the bonus's
 multiplies the channel's total by the coefficient of its (current) star level, 1 without such a rule.
 
 Rounding, all ROUND_HALF_UP to the fen: each (channel, rule) amount is rounded (only percent can have a
-fraction), then each channel's total after its coefficient. Totals are sums of those rounded amounts. The
-SQL works in whole fen (rates and coefficients in 1/10000) with integer arithmetic, so PostgreSQL and
-SQLite give the same result to the fen; nothing is computed in floating point.
+fraction), then each channel's total after its coefficient. Totals are sums of those rounded amounts.
+
+How: the policy's rules are read first (a handful of rows) and become SQL expressions over one volume row
+with their constants as parameters, in whole fen (rates and coefficients in 1/10000), so the arithmetic is
+integer and PostgreSQL and SQLite agree to the fen. One GROUP BY channel pass over the month's rows of the
+covered channels sums each rule in its own column (SUM … FILTER (WHERE business = …)); window functions
+over those per-channel rows give the totals and the top channels in the same statement. No Python loop
+over channels, and no per-row join to the rules.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from governance.models import Channel, OrgUnit
 
-from .models import CommissionPolicy, MonthlyVolume, Rule, RuleKind, RuleTier, StarCoefficient
+from .models import CommissionPolicy, MonthlyVolume, RuleKind
 from .months import month_end
-from .rules import money, rule_json, rule_label, rules_of, RULE_PREFETCH
+from .rules import RULE_PREFETCH, money, rule_json, rule_label, rules_of
 
 TOP = 10
 CENT = Decimal("0.01")
-
+FEN, TEN_THOUSANDTHS = 100, 10_000
+VENDOR_SQL = {  # the two spellings that differ between the databases
+    "postgresql": {"min": "LEAST({a}, {b})", "fen": "CAST(v.amount * 100 AS BIGINT)"},
+    "sqlite": {"min": "MIN({a}, {b})", "fen": "CAST(ROUND(v.amount * 100) AS INTEGER)"},
+}
 SQL = """
-WITH rules AS (
-    SELECT id, kind, business,
-           CAST(ROUND(COALESCE(amount, 0) * 100) AS BIGINT) AS amount_fen,
-           CAST(ROUND(COALESCE(rate, 0) * 10000) AS BIGINT) AS rate4,
-           CAST(ROUND(cap * 100) AS BIGINT) AS cap_fen,
-           COALESCE(threshold, 0) AS threshold,
-           CASE WHEN kind = 'bonus' AND valid_from <= %(month_end)s AND valid_to >= %(month)s
-                THEN 1 ELSE 0 END AS bonus_on
-    FROM {rule} WHERE policy_id = %(policy)s AND kind <> 'star_coefficient'
-),
-tiers AS (
-    SELECT rule_id, from_quantity AS lo,
-           LEAD(from_quantity) OVER (PARTITION BY rule_id ORDER BY from_quantity) AS hi,
-           CAST(ROUND(amount * 100) AS BIGINT) AS amount_fen
-    FROM {tier} WHERE rule_id IN (SELECT id FROM rules WHERE kind = 'tiered')
-),
-coefficients AS (
-    SELECT s.star_level, CAST(ROUND(s.coefficient * 10000) AS BIGINT) AS c4
-    FROM {coefficient} s JOIN {rule} r ON r.id = s.rule_id
-    WHERE r.policy_id = %(policy)s AND r.kind = 'star_coefficient'
-),
-per_rule AS (
-    SELECT v.channel_id, c.star_level, r.id AS rule_id,
-           CASE r.kind
-               WHEN 'per_unit' THEN v.quantity * r.amount_fen
-               WHEN 'tiered' THEN v.quantity * COALESCE(t.amount_fen, 0)
-               WHEN 'bonus' THEN CASE WHEN r.bonus_on = 1 AND v.quantity >= r.threshold THEN r.amount_fen ELSE 0 END
-               WHEN 'percent' THEN CASE
-                   WHEN r.cap_fen IS NOT NULL
-                        AND (CAST(ROUND(v.amount * 100) AS BIGINT) * r.rate4 + 5000) / 10000 > r.cap_fen
-                   THEN r.cap_fen
-                   ELSE (CAST(ROUND(v.amount * 100) AS BIGINT) * r.rate4 + 5000) / 10000 END
-               ELSE 0 END AS fen
-    FROM {volume} v
-    JOIN {channel} c ON c.id = v.channel_id
-    LEFT JOIN rules r ON r.business = v.business
-    LEFT JOIN tiers t ON t.rule_id = r.id AND v.quantity >= t.lo AND (t.hi IS NULL OR v.quantity < t.hi)
-    WHERE v.month = %(month)s AND c.channel_type IN ({types}){units}{channels}
-),
-per_channel AS (
-    SELECT channel_id, star_level, CAST(SUM(fen) AS BIGINT) AS base_fen FROM per_rule GROUP BY channel_id, star_level
-),
-scaled AS (
-    SELECT p.channel_id, p.base_fen, (p.base_fen * COALESCE(k.c4, 10000) + 5000) / 10000 AS total_fen
-    FROM per_channel p LEFT JOIN coefficients k ON k.star_level = p.star_level
+WITH per_channel AS (
+    SELECT channel_id, base_fen, (base_fen * {coefficient} + 5000) / 10000 AS total_fen{columns}
+    FROM (
+        SELECT channel_id, star_level, {base} AS base_fen{columns}
+        FROM (
+            SELECT v.channel_id, MIN(c.star_level) AS star_level{rule_sums}
+            FROM {volume} v JOIN {channel} c ON c.id = v.channel_id
+            WHERE v.month = %(month)s AND c.channel_type IN ({types}){units}{channels}
+            GROUP BY v.channel_id
+        ) per_channel_rules
+    ) per_channel_base
 )
-SELECT 0 AS part, CAST(NULL AS BIGINT) AS item, COUNT(*) AS n, SUM(total_fen) AS fen, SUM(base_fen) AS base
-FROM scaled
+SELECT 0 AS part, CAST(NULL AS BIGINT) AS channel_id, COUNT(*) AS n, SUM(total_fen) AS total_fen,
+       SUM(base_fen) AS base_fen{sums}
+FROM per_channel
 UNION ALL
-SELECT 1, rule_id, COUNT(*), SUM(fen), NULL FROM per_rule WHERE rule_id IS NOT NULL GROUP BY rule_id
-UNION ALL
-SELECT 2, channel_id, NULL, total_fen, NULL
-FROM (SELECT channel_id, total_fen FROM scaled ORDER BY total_fen DESC, channel_id LIMIT {top}) top_channels
+SELECT 1, channel_id, NULL, total_fen, NULL{nulls}
+FROM (SELECT channel_id, total_fen FROM per_channel ORDER BY total_fen DESC, channel_id LIMIT {top}) top_channels
 """
+
+
+class Params(dict):
+    """Named query parameters; `add(value)` returns the placeholder of a new one."""
+
+    def add(self, value) -> str:
+        name = f"p{len(self)}"
+        self[name] = value
+        return f"%({name})s"
+
+    def many(self, values) -> str:
+        return ", ".join(self.add(v) for v in values)
+
+
+def _fen(amount) -> int:
+    return int(amount * FEN)
+
+
+def _rule_sql(rule: dict, params: Params, month, vendor: dict) -> str | None:
+    """The rule's amount in fen for one volume row `v` of its business; None if it cannot pay this month."""
+    kind = rule["kind"]
+    if kind == RuleKind.PER_UNIT:
+        return f"v.quantity * {params.add(_fen(rule['amount']))}"
+    if kind == RuleKind.PERCENT:
+        amount = f"({vendor['fen']} * {params.add(int(rule['rate'] * TEN_THOUSANDTHS))} + 5000) / 10000"
+        if rule["cap"] is None:
+            return amount
+        return vendor["min"].format(a=amount, b=params.add(_fen(rule["cap"])))
+    if kind == RuleKind.TIERED:
+        reached = " ".join(f"WHEN v.quantity >= {params.add(t['from'])} THEN {params.add(_fen(t['amount']))}"
+                           for t in reversed(rule["tiers"]))
+        return f"v.quantity * CASE {reached} ELSE 0 END"
+    if rule["valid_from"] > month_end(month) or rule["valid_to"] < month:
+        return None
+    return f"CASE WHEN v.quantity >= {params.add(rule['threshold'])} THEN {params.add(_fen(rule['amount']))} ELSE 0 END"
+
+
+def _coefficient_sql(rules: list[dict], params: Params) -> str:
+    star = next((r for r in rules if r["kind"] == RuleKind.STAR_COEFFICIENT), None)
+    if star is None:
+        return "10000"
+    whens = " ".join(f"WHEN {int(level)} THEN {params.add(int(c * TEN_THOUSANDTHS))}"
+                     for level, c in star["coefficients"].items())
+    return f"CASE star_level {whens} ELSE 10000 END"
+
+
+def _scope_sql(policy: CommissionPolicy, params: Params, channel_ids) -> tuple[str, str, str]:
+    types = params.many(policy.channel_types or [""])
+    units = ""
+    whole_tree = policy.org_unit.parent_id is None and OrgUnit.objects.filter(parent__isnull=True).count() == 1
+    if not whole_tree:
+        units = f" AND c.org_unit_id IN ({params.many(policy.org_unit.descendants().values_list('pk', flat=True))})"
+    channels = f" AND c.id IN ({params.many(channel_ids)})" if channel_ids is not None else ""
+    return types, units, channels
+
+
+def _statement(policy: CommissionPolicy, rules: list[tuple[int, dict]], month, channel_ids):
+    """(sql, params, rule ids in the order of their sum columns)."""
+    vendor = VENDOR_SQL.get(connection.vendor, VENDOR_SQL["sqlite"])
+    params = Params(month=month)
+    paying = []
+    for pk, rule in rules:
+        if rule["kind"] != RuleKind.STAR_COEFFICIENT:
+            expression = _rule_sql(rule, params, month, vendor)
+            if expression is not None:
+                paying.append((pk, expression, params.add(rule["business"])))
+    rule_sums = "".join(f",\n CAST(COALESCE(SUM({e}) FILTER (WHERE v.business = {b}), 0) AS BIGINT) AS r{i}"
+                        for i, (_, e, b) in enumerate(paying))
+    names = [f"r{i}" for i in range(len(paying))]
+    types, units, channels = _scope_sql(policy, params, channel_ids)
+    sql = SQL.format(
+        sums="".join(f", SUM(r{i}) AS s{i}" for i in range(len(paying))), nulls=", NULL" * len(paying),
+        columns="".join(f", {name}" for name in names), base=" + ".join(names) or "0",
+        coefficient=_coefficient_sql([rule for _, rule in rules], params), rule_sums=rule_sums,
+        volume=MonthlyVolume._meta.db_table, channel=Channel._meta.db_table, types=types, units=units,
+        channels=channels, top=TOP,
+    )
+    return sql, params, [pk for pk, _, _ in paying]
 
 
 @dataclass
@@ -100,57 +152,46 @@ def yuan(fen) -> Decimal:
     return (Decimal(int(fen or 0)) / 100).quantize(CENT)
 
 
-def _placeholders(prefix: str, values, params: dict) -> str:
-    names = []
-    for i, value in enumerate(values):
-        params[f"{prefix}{i}"] = value
-        names.append(f"%({prefix}{i})s")
-    return ", ".join(names)
+def rules_with_ids(policy: CommissionPolicy) -> list[tuple[int, dict]]:
+    rows = list(policy.rules.prefetch_related(*RULE_PREFETCH))
+    return list(zip((row.pk for row in rows), rules_of(rows)))
 
 
-def _sql(policy: CommissionPolicy, month, channel_ids) -> tuple[str, dict]:
-    params = {"policy": policy.pk, "month": month, "month_end": month_end(month)}
-    types = _placeholders("type", policy.channel_types or [""], params)
-    units = ""
-    if OrgUnit.objects.filter(parent__isnull=True).exclude(pk=policy.org_unit_id).exists() or policy.org_unit.parent_id:
-        unit_ids = list(policy.org_unit.descendants().values_list("pk", flat=True))
-        units = f" AND c.org_unit_id IN ({_placeholders('unit', unit_ids, params)})"
-    channels = f" AND c.id IN ({_placeholders('channel', channel_ids, params)})" if channel_ids is not None else ""
-    sql = SQL.format(
-        rule=Rule._meta.db_table, tier=RuleTier._meta.db_table, coefficient=StarCoefficient._meta.db_table,
-        volume=MonthlyVolume._meta.db_table, channel=Channel._meta.db_table,
-        types=types, units=units, channels=channels, top=TOP,
-    )
-    return sql, params
+def _run(sql: str, params: dict) -> list[tuple]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JIT compiling this statement costs more than it saves; the per-channel rows stay in memory
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def estimate_figures(policy: CommissionPolicy, month, *, channel_ids=None) -> Figures:
-    """Run the estimate statement (optionally for some channels only) and collect its rows."""
+def estimate_figures(policy: CommissionPolicy, month, *, channel_ids=None, rules=None) -> Figures:
+    """Run the estimate statement (optionally for some channels only) and collect its figures."""
     if channel_ids is not None and not channel_ids:
         return Figures()
-    sql, params = _sql(policy, month, channel_ids)
+    rules = rules if rules is not None else rules_with_ids(policy)
+    sql, params, rule_ids = _statement(policy, rules, month, channel_ids)
+    rows = _run(sql, params)
     figures = Figures()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for part, item, n, fen, base in cursor.fetchall():
-            if part == 0:
-                figures.channels, figures.total_fen, figures.base_fen = int(n or 0), int(fen or 0), int(base or 0)
-            elif part == 1:
-                figures.by_rule[item] = int(fen or 0)
-            else:
-                figures.top.append((item, int(fen or 0)))
+    for part, channel_id, n, total, base, *sums in rows:
+        if part == 0:
+            figures.channels, figures.total_fen, figures.base_fen = int(n), int(total or 0), int(base or 0)
+            figures.by_rule = {pk: int(fen or 0) for pk, fen in zip(rule_ids, sums)}
+        else:
+            figures.top.append((channel_id, int(total)))
     figures.top.sort(key=lambda row: (-row[1], row[0]))
     return figures
 
 
-def _by_rule(policy: CommissionPolicy, figures: Figures) -> list[dict]:
-    rows = list(policy.rules.prefetch_related(*RULE_PREFETCH))
+def _by_rule(rules: list[tuple[int, dict]], figures: Figures) -> list[dict]:
     out = []
-    for row, rule in zip(rows, rules_of(rows)):
+    for pk, rule in rules:
         if rule["kind"] == RuleKind.STAR_COEFFICIENT:
             fen = figures.total_fen - figures.base_fen  # what the coefficients added (or took away)
         else:
-            fen = figures.by_rule.get(row.pk, 0)
+            fen = figures.by_rule.get(pk, 0)  # a bonus outside the month pays 0
         out.append({"rule": rule_json(rule), "label": rule_label(rule), "amount": money(yuan(fen))})
     return out
 
@@ -165,7 +206,8 @@ def policy_estimate(*, policy: CommissionPolicy, month) -> dict:
     """CONTRACT.md's estimate: {"month", "total", "channels", "by_rule": [{"rule", "label", "amount"}],
     "previous_total", "delta", "top_channels": [{"id", "name", "node_code", "amount"}]}; previous_total is
     what the version it replaces would pay on the same volumes (null without one), delta = total − that."""
-    figures = estimate_figures(policy, month)
+    rules = rules_with_ids(policy)
+    figures = estimate_figures(policy, month, rules=rules)
     total = yuan(figures.total_fen)
     previous_total = delta = None
     if policy.replaces_id:
@@ -176,7 +218,7 @@ def policy_estimate(*, policy: CommissionPolicy, month) -> dict:
         "month": f"{month:%Y-%m}",
         "total": money(total),
         "channels": figures.channels,
-        "by_rule": _by_rule(policy, figures),
+        "by_rule": _by_rule(rules, figures),
         "previous_total": money(previous_total) if previous_total is not None else None,
         "delta": money(delta) if delta is not None else None,
         "top_channels": _top_channels(figures),

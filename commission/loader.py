@@ -8,6 +8,7 @@ on SQLite through batched upserts.
 """
 import csv
 import io
+import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
@@ -37,7 +38,9 @@ CENT = Decimal("0.01")
 NOT_OPEN = (Channel.Status.DRAFT, Channel.Status.PENDING)
 BUSINESS_CODES = {**{b.value: b.value for b in Business}, **{b.label: b.value for b in Business}}
 SQLITE_BATCH = 5000
+PLAIN_AMOUNT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")  # below MAX_AMOUNT, at most 2 decimals
 COPY_CHUNK = 50_000
+ANALYZE_ABOVE = 100_000
 
 
 class RowError(Exception):
@@ -63,7 +66,8 @@ def _xlsx_rows(data: bytes):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
+        for cells in sheet.iter_rows(values_only=True):
+            yield ["" if c is None else c for c in cells]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
         raise ValidationError({"file": "无法读取该Excel文件,请确认是 .xlsx 格式且未损坏。"}) from exc
 
@@ -85,8 +89,7 @@ def _rows(file):
         rows = _csv_rows(data)
     try:
         for number, cells in enumerate(rows, 1):
-            cells = ["" if c is None else c for c in cells]
-            if any(str(c).strip() for c in cells):
+            if cells and (_text(cells[0]) or any(_text(c) for c in cells)):
                 yield number, cells
     except csv.Error as exc:
         raise ValidationError({"file": "CSV 文件格式有误(如字段过长或引号不匹配),无法读取。"}) from exc
@@ -103,18 +106,20 @@ def _check_header(number: int, cells) -> None:
 # ---------------------------------------------------------------- checking one row
 
 def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else str(value).strip()
+    return value.strip() if type(value) is str else str(value).strip()
 
 
 def _quantity(value) -> int:
     text = _text(value)
-    if text == "":
+    if text.isascii() and text.isdigit():
+        number = int(text)
+    elif text == "":
         raise RowError("数量不能为空")
-    try:
-        number = int(text) if text.isdigit() else Decimal(text)
-    except InvalidOperation:
-        raise RowError(f"数量“{text[:20]}”不是整数")
-    if isinstance(number, Decimal):
+    else:
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise RowError(f"数量“{text[:20]}”不是整数")
         if not number.is_finite() or number != number.to_integral_value():
             raise RowError(f"数量“{text[:20]}”不是整数")
         number = int(number)
@@ -125,12 +130,15 @@ def _quantity(value) -> int:
     return number
 
 
-def _amount(value, business: str | None) -> Decimal:
+def _amount(value, business: str | None) -> str:
+    """The amount as the database takes it ("12.50"); the common plain forms skip Decimal altogether."""
     text = _text(value)
+    if PLAIN_AMOUNT.fullmatch(text):
+        return text
     if text == "":
         if business == Business.TOP_UP:
             raise RowError("充值缴费须填写金额(元)")
-        return Decimal("0.00")
+        return "0"
     try:
         number = Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -143,44 +151,49 @@ def _amount(value, business: str | None) -> Decimal:
         raise RowError(f"金额不能超过 {MAX_AMOUNT}")
     if number != number.quantize(CENT):
         raise RowError("金额最多保留2位小数")
-    return number.quantize(CENT)
+    return str(number.quantize(CENT))
 
 
 class RowChecker:
-    """Checks rows against the channels the uploader may load; remembers keys to refuse duplicates."""
+    """Checks rows against the channels the uploader may load; remembers keys to refuse duplicates.
+    A good row becomes (channel id, month as YYYY-MM-01, business code, quantity, amount text)."""
 
     def __init__(self, channels: dict, this_month):
         self.channels, self.this_month = channels, this_month
         self.months, self.seen = {}, {}
 
     def month(self, value):
-        key = value if not isinstance(value, str) else value.strip()
-        if key not in self.months:
+        """'2026-10' → '2026-10-01', or a RowError; cached per distinct cell value."""
+        month = self.months.get(value)
+        if month is None:
             try:
-                month = parse_month(key)
+                day = parse_month(value)
+                month = day.isoformat() if day <= self.this_month else RowError(
+                    f"月份 {month_text(day)} 尚未结束,不能导入")
             except ValidationError as exc:
                 month = RowError(f"月份“{_text(value)[:20]}”无效:{exc.messages[0].rstrip('。')}")
-            if not isinstance(month, RowError) and month > self.this_month:
-                month = RowError(f"月份 {month_text(month)} 尚未结束,不能导入")
-            self.months[key] = month
-        return self.months[key]
+            self.months[value] = month
+        return month
+
+    def _channel(self, value, problems: list):
+        node_code = _text(value)
+        channel = self.channels.get(node_code)
+        if channel is None:
+            problems.append(f"节点代码“{node_code[:40]}”不存在或不在您的数据范围内" if node_code else "节点代码不能为空")
+        elif channel[1] in NOT_OPEN:
+            problems.append(f"渠道“{node_code}”尚未审批开通,不能有业务量")
+            channel = None
+        return channel
 
     def check(self, number: int, cells) -> tuple:
         if len(cells) < 5:
             cells = list(cells) + [""] * (5 - len(cells))
         problems = []
-        node_code = _text(cells[0])
-        channel = self.channels.get(node_code)
-        if not node_code:
-            problems.append("节点代码不能为空")
-        elif channel is None:
-            problems.append(f"节点代码“{node_code[:40]}”不存在或不在您的数据范围内")
-        elif channel[1] in NOT_OPEN:
-            problems.append(f"渠道“{node_code}”尚未审批开通,不能有业务量")
+        channel = self._channel(cells[0], problems)
         month = self.month(cells[1])
         if isinstance(month, RowError):
             problems.append(str(month))
-        business = BUSINESS_CODES.get(_text(cells[2]))
+        business = BUSINESS_CODES.get(cells[2]) or BUSINESS_CODES.get(_text(cells[2]))
         if business is None:
             problems.append(f"业务“{_text(cells[2])[:20]}”无效,应为 {'、'.join(Business.values)} 之一")
         quantity = amount = None
@@ -221,31 +234,35 @@ def _loader_channels(user) -> dict:
 
 # ---------------------------------------------------------------- writing
 
-def _write_postgresql(rows: list[tuple], batch_id: int) -> None:
+INSERT = ("INSERT INTO {table} (channel_id, month, business, quantity, amount, batch_id) {source}")
+UPSERT = (" ON CONFLICT (month, channel_id, business) DO UPDATE SET quantity = excluded.quantity, "
+          "amount = excluded.amount, batch_id = excluded.batch_id")
+
+
+def _write_postgresql(rows: list[tuple], batch_id: int, months: list[str]) -> None:
+    """COPY into a temporary table, then one INSERT; ON CONFLICT … DO UPDATE only when the file's months
+    already hold rows (a reload), since the plain INSERT of a new month is much faster."""
     table = MonthlyVolume._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE volume_load (channel_id bigint, month date, business varchar(24), "
                        "quantity integer, amount numeric(14, 2)) ON COMMIT DROP")
         with cursor.cursor.copy("COPY volume_load FROM STDIN") as copy:
             for start in range(0, len(rows), COPY_CHUNK):
-                copy.write("".join(f"{c}\t{m}\t{b}\t{q}\t{a}\n" for c, m, b, q, a in rows[start:start + COPY_CHUNK]))
-        cursor.execute(
-            f"INSERT INTO {table} (channel_id, month, business, quantity, amount, batch_id) "
-            "SELECT channel_id, month, business, quantity, amount, %s FROM volume_load "
-            "ON CONFLICT (channel_id, month, business) DO UPDATE SET quantity = EXCLUDED.quantity, "
-            "amount = EXCLUDED.amount, batch_id = EXCLUDED.batch_id", [batch_id])
+                copy.write("".join(["%d\t%s\t%s\t%d\t%s\n" % row for row in rows[start:start + COPY_CHUNK]]))
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE month = ANY(%s::date[]))", [months])
+        reload = cursor.fetchone()[0]
+        source = "SELECT channel_id, month, business, quantity, amount, %s FROM volume_load"
+        cursor.execute(INSERT.format(table=table, source=source) + (UPSERT if reload else ""), [batch_id])
         cursor.execute("DROP TABLE volume_load")
+        if len(rows) >= ANALYZE_ABOVE:
+            cursor.execute(f"ANALYZE {table}")  # the estimate's plan needs the new month in the statistics
 
 
-def _write_sqlite(rows: list[tuple], batch_id: int) -> None:
-    table = MonthlyVolume._meta.db_table
-    sql = (f"INSERT INTO {table} (channel_id, month, business, quantity, amount, batch_id) "
-           "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (channel_id, month, business) DO UPDATE SET "
-           "quantity = excluded.quantity, amount = excluded.amount, batch_id = excluded.batch_id")
+def _write_sqlite(rows: list[tuple], batch_id: int, months: list[str]) -> None:
+    sql = INSERT.format(table=MonthlyVolume._meta.db_table, source="VALUES (%s, %s, %s, %s, %s, %s)") + UPSERT
     with connection.cursor() as cursor:
         for start in range(0, len(rows), SQLITE_BATCH):
-            cursor.executemany(sql, [(c, m.isoformat(), b, q, str(a), batch_id)
-                                     for c, m, b, q, a in rows[start:start + SQLITE_BATCH]])
+            cursor.executemany(sql, [(*row, batch_id) for row in rows[start:start + SQLITE_BATCH]])
 
 
 # ---------------------------------------------------------------- the service
@@ -286,6 +303,6 @@ def volumes_import(*, user, file) -> dict:
         batch = VolumeImport.objects.create(
             imported_by=user, file_name=(getattr(file, "name", "") or "")[:200], rows=len(rows),
             imported_post=next((a.post.name for a in assignments_of(user) if a.post.code in LOADERS), ""),
-            months="、".join(month_text(m) for m in months)[:200])
-        (_write_postgresql if connection.vendor == "postgresql" else _write_sqlite)(rows, batch.pk)
+            months="、".join(m[:7] for m in months)[:200])
+        (_write_postgresql if connection.vendor == "postgresql" else _write_sqlite)(rows, batch.pk, months)
     return {"imported": len(rows), "errors": [], "error_count": 0}
