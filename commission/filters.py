@@ -55,7 +55,7 @@ class PolicyFilter(django_filters.FilterSet):
 
 
 class VolumeFilter(django_filters.FilterSet):
-    month = MonthFilter(label="月份", help_text="YYYY-MM,如 2026-10。", max_length=7)
+    month = MonthFilter(label="月份", help_text="YYYY-MM,如 2026-10。")
     business = django_filters.ChoiceFilter(choices=Business.choices, label="业务")
     node_code = django_filters.CharFilter(field_name="channel__node_code", label="节点代码", max_length=40)
 

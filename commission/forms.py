@@ -91,7 +91,8 @@ class RuleForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.has_changed() and not cleaned.get("kind") and not cleaned.get("DELETE"):
+        filled = any(value for name, value in cleaned.items() if name not in ("kind", "DELETE"))
+        if filled and not cleaned.get("kind") and not cleaned.get("DELETE"):
             self.add_error("kind", "请选择规则类型。")
         return cleaned
 

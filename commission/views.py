@@ -73,8 +73,8 @@ def _editor(request, *, policy=None):
                    "valid_to": policy.valid_to, "channel_types": policy.channel_types}
     post = request.POST if request.method == "POST" else None
     form = PolicyForm(post, user=user, policy=policy, initial=initial)
-    rules = RuleFormSet(post, prefix="rules",
-                        initial=[rule_initial(r) for r in rules_for(policy)] if policy is not None else None)
+    shown = [rule_initial(r) for r in rules_for(policy)] if policy is not None and post is None else None
+    rules = RuleFormSet(post, prefix="rules", initial=shown)  # a POST is read for what it holds
     status = 400 if post is not None else 200
     if post is not None and form.is_valid() and rules.is_valid():
         data = {**form.cleaned_data, "rules": rules_from(rules)}
