@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -144,3 +145,12 @@ def test_the_error_list_is_capped_but_counted(demo):
     rows = [["NOPE", "2026-10", "new_number", "1", ""]] * 600
     result = volumes_import(user=person("zz_manager"), file=csv_file(rows))
     assert result["error_count"] == 600 and len(result["errors"]) == 500 and result["errors"][-1]["row"] == 501
+
+
+def test_a_channel_with_volumes_cannot_be_deleted(demo):
+    """The volume table has no database FK (see MonthlyVolume.channel); PROTECT still guards deletion."""
+    channel = make_channel("ZZ-JS-L009")
+    add_volumes(channel, month=date(2026, 10, 1), handset=1)
+    with pytest.raises(ProtectedError):
+        channel.delete()
+    assert MonthlyVolume.objects.filter(channel_id=channel.pk).exists()
