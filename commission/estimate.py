@@ -14,10 +14,12 @@ fraction), then each channel's total after its coefficient. Totals are sums of t
 
 How: the policy's rules are read first (a handful of rows) and become SQL expressions over one volume row
 with their constants as parameters, in whole fen (rates and coefficients in 1/10000), so the arithmetic is
-integer and PostgreSQL and SQLite agree to the fen. One GROUP BY channel pass over the month's rows of the
-covered channels sums each rule in its own column (SUM … FILTER (WHERE business = …)); window functions
-over those per-channel rows give the totals and the top channels in the same statement. No Python loop
-over channels, and no per-row join to the rules.
+integer (BIGINT) and PostgreSQL and SQLite agree to the fen. One GROUP BY channel pass over the month's
+rows of the covered channels gives each rule its own column, MAX(…) FILTER (WHERE business = …): a channel
+has exactly one row per month and business (the unique constraint), so a rule's amount for a channel is
+that row's, and MAX picks it with a by-value state that parallel workers combine cheaply (SUM would carry a
+128-bit state through every worker). The totals and the top channels come from those per-channel rows in
+the same statement. No Python loop over channels and no per-row join to the rules.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -79,7 +81,7 @@ def _rule_sql(rule: dict, params: Params, month, vendor: dict) -> str | None:
     """The rule's amount in fen for one volume row `v` of its business; None if it cannot pay this month."""
     kind = rule["kind"]
     if kind == RuleKind.PER_UNIT:
-        return f"v.quantity * {params.add(_fen(rule['amount']))}"
+        return f"CAST(v.quantity AS BIGINT) * {params.add(_fen(rule['amount']))}"
     if kind == RuleKind.PERCENT:
         amount = f"({vendor['fen']} * {params.add(int(rule['rate'] * TEN_THOUSANDTHS))} + 5000) / 10000"
         if rule["cap"] is None:
@@ -88,7 +90,7 @@ def _rule_sql(rule: dict, params: Params, month, vendor: dict) -> str | None:
     if kind == RuleKind.TIERED:
         reached = " ".join(f"WHEN v.quantity >= {params.add(t['from'])} THEN {params.add(_fen(t['amount']))}"
                            for t in reversed(rule["tiers"]))
-        return f"v.quantity * CASE {reached} ELSE 0 END"
+        return f"CAST(v.quantity AS BIGINT) * CASE {reached} ELSE 0 END"
     if rule["valid_from"] > month_end(month) or rule["valid_to"] < month:
         return None
     return f"CASE WHEN v.quantity >= {params.add(rule['threshold'])} THEN {params.add(_fen(rule['amount']))} ELSE 0 END"
@@ -123,7 +125,7 @@ def _statement(policy: CommissionPolicy, rules: list[tuple[int, dict]], month, c
             expression = _rule_sql(rule, params, month, vendor)
             if expression is not None:
                 paying.append((pk, expression, params.add(rule["business"])))
-    rule_sums = "".join(f",\n CAST(COALESCE(SUM({e}) FILTER (WHERE v.business = {b}), 0) AS BIGINT) AS r{i}"
+    rule_sums = "".join(f",\n COALESCE(MAX({e}) FILTER (WHERE v.business = {b}), 0) AS r{i}"
                         for i, (_, e, b) in enumerate(paying))
     names = [f"r{i}" for i in range(len(paying))]
     types, units, channels = _scope_sql(policy, params, channel_ids)

@@ -7,11 +7,11 @@ from governance.selectors import filtered, get_scoped_or_404, scoped
 from governance.models import Channel
 
 from .diff import rules_differences
-from .estimate import estimate_figures, yuan
+from .estimate import estimate_figures, policy_estimate, yuan
 from .filters import PolicyFilter, VolumeFilter
 from .models import CommissionPolicy, MonthlyVolume, PolicyConfiguration, Rule
-from .months import month_end
-from .rules import RULE_PREFETCH, rules_of
+from .months import last_month, month_end
+from .rules import RULE_PREFETCH, rule_json, rule_label, rule_terms, rules_of
 
 RULES_PREFETCH = Prefetch("rules", queryset=Rule.objects.prefetch_related(*RULE_PREFETCH))
 POLICY_FIELDS = [("name", "政策名称"), ("valid_from", "生效日期"), ("valid_to", "失效日期"),
@@ -114,3 +114,25 @@ def channel_last_estimate(*, channel: Channel):
         if policy is not None:
             return month, yuan(estimate_figures(policy, month, channel_ids=[channel.pk]).total_fen)
     return None
+
+
+def policy_rules_table(policy: CommissionPolicy) -> list[dict]:
+    """The rules as the approval form shows them: number, label, terms, and the rule in the API's shape."""
+    return [{"number": n, "label": rule_label(rule), "terms": rule_terms(rule), "rule": rule_json(rule)}
+            for n, rule in enumerate(rules_for(policy), 1)]
+
+
+def policy_document_data(*, policy: CommissionPolicy, month=None) -> dict:
+    """Everything the approval form (审批单) of a policy holds: its fields, the rules table, the estimate on
+    `month` (default last month) and the re-check result (configuration vs policy)."""
+    return {
+        "policy": {
+            "id": policy.pk, "name": policy.name, "org_unit": policy.org_unit.name, "version": policy.version,
+            "status": policy.get_status_display(), "channel_types": policy.channel_types_display(),
+            "valid_from": policy.valid_from, "valid_to": policy.valid_to,
+            "replaces": policy.replaces.label if policy.replaces_id else "",
+        },
+        "rules": policy_rules_table(policy),
+        "estimate": policy_estimate(policy=policy, month=month or last_month()),
+        "recheck": configuration_recheck(policy),
+    }

@@ -1,10 +1,12 @@
 """The configure step and the re-check: the support centre's configuration is entered apart from the
 policy, every difference is listed in Chinese, and the re-check refuses while any remains."""
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from commission.models import PolicyStatus
-from commission.selectors import configuration_differences, configuration_recheck
+from commission.selectors import configuration_differences, configuration_recheck, policy_document_data
 from commission.services import configuration_enter, policy_approve, policy_archive, policy_submit
 from governance.errors import NotAllowed
 
@@ -96,3 +98,12 @@ def test_only_the_city_support_centre_configures_and_only_an_approved_policy(pol
     with pytest.raises(ValidationError):
         configure(draft, RULES)
     assert not policy.configurations.exists() and not draft.configurations.exists()
+
+
+def test_the_approval_form_data_holds_rules_estimate_and_recheck(commission):
+    data = policy_document_data(policy=commission["ZZ"], month=date(2026, 10, 1))
+    assert data["policy"]["org_unit"] == "郑州分公司" and data["policy"]["version"] == 1
+    assert [r["number"] for r in data["rules"]] == [1, 2, 3, 4, 5, 6]
+    assert data["rules"][0] == {"number": 1, "label": "新号码放号·按件计酬", "terms": "每件 40.00 元",
+                                "rule": {"kind": "per_unit", "business": "new_number", "amount": "40.00"}}
+    assert data["estimate"]["month"] == "2026-10" and data["recheck"] == {"matches": True, "differences": []}

@@ -141,3 +141,12 @@ def test_channel_last_estimate_uses_the_policy_in_force_then(world):
     add_volumes(a, month=date(2026, 10, 1), new_number=10)
     assert channel_last_estimate(channel=a) == (date(2026, 10, 1), Decimal("374.00"))  # 440 × 0.85
     assert channel_last_estimate(channel=make_channel("ZZ-JS-N001")) is None  # no volumes at all
+
+
+def test_the_largest_allowed_figures_do_not_overflow(demo):
+    """10,000,000 units at 100,000.00 yuan each: 1e14 fen in one row, summed with a full top-up."""
+    add_volumes(make_channel("ZZ-JS-X001"), new_number=10_000_000, top_up=("999999999.99", 10_000_000))
+    policy = new_policy(rules=[{"kind": "per_unit", "business": "new_number", "amount": "100000.00"},
+                               {"kind": "percent", "business": "top_up", "rate": "0.02", "cap": None}])
+    # 10,000,000 × 100,000.00 + 999,999,999.99 × 2% (= 19,999,999.9998 → 20,000,000.00)
+    assert policy_estimate(policy=policy, month=MONTH)["total"] == "1000020000000.00"
