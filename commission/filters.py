@@ -30,9 +30,11 @@ class MonthFilter(django_filters.Filter):
 class PolicyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键字", max_length=100)
     org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.filter(
-        tier__in=[OrgUnit.Tier.PROVINCE, OrgUnit.Tier.CITY]), to_field_name="code", label="所属单位")
-    status = django_filters.ChoiceFilter(choices=PolicyStatus.choices, label="状态")
-    channel_type = django_filters.ChoiceFilter(choices=ChannelType.choices, method="with_type", label="适用渠道类型")
+        tier__in=[OrgUnit.Tier.PROVINCE, OrgUnit.Tier.CITY]), to_field_name="code", label="所属单位",
+        empty_label="全部")
+    status = django_filters.ChoiceFilter(choices=PolicyStatus.choices, label="状态", empty_label="全部")
+    channel_type = django_filters.ChoiceFilter(choices=ChannelType.choices, method="with_type", label="适用渠道类型",
+                                               empty_label="全部")
     valid_on = django_filters.DateFilter(method="valid_on_day", label="有效日期",
                                          widget=forms.DateInput(attrs={"type": "date"}),
                                          help_text="该日在政策有效期内。")
@@ -56,7 +58,7 @@ class PolicyFilter(django_filters.FilterSet):
 
 class VolumeFilter(django_filters.FilterSet):
     month = MonthFilter(label="月份", help_text="YYYY-MM,如 2026-10。")
-    business = django_filters.ChoiceFilter(choices=Business.choices, label="业务")
+    business = django_filters.ChoiceFilter(choices=Business.choices, label="业务", empty_label="全部")
     node_code = django_filters.CharFilter(field_name="channel__node_code", label="节点代码", max_length=40)
 
     class Meta:

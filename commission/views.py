@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from config.paging import CappedPaginator as Paginator
 from governance.pages import attempt
-from governance.selectors import assignments_of
+from governance.selectors import assignments_of, units_in_scope
 
 from .estimate import policy_estimate
 from .filters import PolicyFilter, VolumeFilter
@@ -45,6 +45,8 @@ def _history(policy: CommissionPolicy) -> list:
 def policy_list_page(request):
     queryset = policy_list(user=request.user).annotate(rule_count=Count("rules"))
     filterset = PolicyFilter(request.GET or None, queryset=queryset)
+    units = filterset.form.fields["org_unit"]
+    units.queryset = units.queryset & units_in_scope(request.user)  # only the units one may see are offered
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "commission/policy_list.html", {
         "filter": filterset, "page": page, "may_create": _may(request.user, POLICY_EDITORS),
