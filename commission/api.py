@@ -54,7 +54,9 @@ class PolicyListView(generics.ListCreateAPIView):
         return queryset  # policy_list applied PolicyFilter (filterset_class stays for the schema)
 
     @extend_schema(summary="酬金政策列表", description="调用者数据范围内的政策,新的在前。org_unit 为单位编码(仅该单位本级),"
-                                                 "valid_on 为日期(该日在有效期内)。")
+                                                 "valid_on 为日期(该日在有效期内)。",
+                   responses={200: CommissionPolicySerializer(many=True),
+                              400: OpenApiResponse(description="筛选条件无效;errors 按参数名给出。")})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -153,7 +155,9 @@ class VolumeView(generics.ListAPIView):
     def filter_queryset(self, queryset):
         return queryset
 
-    @extend_schema(summary="月度业务量", description="调用者数据范围内渠道的业务量,按月份倒序。")
+    @extend_schema(summary="月度业务量", description="调用者数据范围内渠道的业务量,按月份倒序。",
+                   responses={200: MonthlyVolumeSerializer(many=True),
+                              400: OpenApiResponse(description="筛选条件无效(如月份不是 YYYY-MM)。")})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from governance.history import ActingPostRecord
 from governance.models import Channel, ChannelType, OrgUnit
 
+from .months import DATE_RANGE_MESSAGE, FIRST_DAY, LAST_DAY
+
 
 class Business(models.TextChoices):
     """业务类型 of the monthly volume table. `top_up` rows carry an amount in yuan; the others a quantity."""
@@ -112,7 +114,11 @@ class CommissionPolicy(models.Model):
 
     def clean(self):
         errors = {}
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+        for name in ("valid_from", "valid_to"):
+            day = getattr(self, name)
+            if day and not FIRST_DAY <= day <= LAST_DAY:
+                errors[name] = DATE_RANGE_MESSAGE
+        if not errors and self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             errors["valid_to"] = "失效日期不能早于生效日期。"
         if self.org_unit_id and self.org_unit.tier not in (OrgUnit.Tier.CITY, OrgUnit.Tier.PROVINCE):
             errors["org_unit"] = "酬金政策只能属于地市分公司或省公司。"

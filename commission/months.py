@@ -7,6 +7,8 @@ from django.utils import timezone
 
 MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
+FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
+DATE_RANGE_MESSAGE = f"日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间。"
 
 
 def parse_month(value) -> datetime.date:

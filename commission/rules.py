@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from .models import Business, Rule, RuleKind, RuleTier, StarCoefficient
+from .months import FIRST_DAY, LAST_DAY
 
 MAX_RULES = 50
 MAX_TIERS = 20
@@ -75,15 +76,20 @@ def _int(value, label, *, maximum=10_000_000) -> int:
 
 
 def _date(value, label) -> datetime.date:
+    if value in (None, ""):
+        raise RuleError(f"请填写{label}。")
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()) if value not in (None, "") else None
-    except ValueError:
-        pass
-    raise RuleError(f"{label}应为 YYYY-MM-DD 格式的日期。" if value not in (None, "") else f"请填写{label}。")
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise RuleError(f"{label}应为 YYYY-MM-DD 格式的日期。")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise RuleError(f"{label}应在 {FIRST_DAY} 至 {LAST_DAY} 之间。")
+    return day
 
 
 def _business(raw) -> str:

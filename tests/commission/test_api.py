@@ -57,6 +57,8 @@ def test_patch_edits_a_draft_and_refuses_once_submitted(api):
     ({"org_unit": "NOPE"}, "org_unit", ""),
     ({"valid_to": "2026-01-01"}, "valid_to", "失效日期不能早于生效日期"),
     ({"valid_from": "2026-02-30"}, "valid_from", ""),
+    ({"valid_from": "9999-12-01", "valid_to": None}, "valid_from", "日期应在 2000-01-01 至 2099-12-31 之间"),
+    ({"valid_to": "0001-01-01"}, "valid_to", "日期应在"),
     ({"replaces": 999999}, "replaces", "不存在或不在您的数据范围内"),
     ({"name": None}, "name", ""),
 ])
@@ -145,3 +147,27 @@ def test_approved_policy_status_shows_in_the_api(demo, api):
     pk = api("zz_manager").post("/api/v1/commission-policies/", BODY, format="json").json()["id"]
     approved(reload(CommissionPolicy(pk=pk)))
     assert api("zz_manager").get(f"/api/v1/commission-policies/{pk}/").json()["status"] == "archived"
+
+
+def test_list_filters(commission, api):
+    client = api("auditor")
+    own_hall = api("zz_manager").post("/api/v1/commission-policies/", {**BODY, "channel_types": ["own_hall"]},
+                                      format="json").json()["id"]
+
+    def ids(**params):
+        response = client.get("/api/v1/commission-policies/", params)
+        assert response.status_code == 200, response.json()
+        return {p["id"] for p in response.json()["results"]}
+
+    zz, ly = commission["ZZ"].pk, commission["LY"].pk
+    assert ids() == {zz, ly, own_hall}
+    assert ids(channel_type="own_hall") == {own_hall}
+    assert ids(channel_type="agent_point") == {zz, ly}
+    assert ids(channel_type="e_channel") == set()
+    assert ids(status="draft") == {own_hall} and ids(status="archived") == {zz, ly}
+    assert ids(org_unit="LY") == {ly}
+    assert ids(valid_on="2026-12-15") == {zz, ly, own_hall} and ids(valid_on="2026-06-01") == {zz, ly}
+    assert ids(q="洛阳") == {ly}
+    for bad in ({"status": "nope"}, {"valid_on": "2026-02-30"}, {"channel_type": "shop"}, {"org_unit": "XX"}):
+        response = client.get("/api/v1/commission-policies/", bad)
+        assert response.status_code == 400 and is_chinese(response.json()["detail"]), bad

@@ -70,6 +70,8 @@ def test_the_five_shapes_parse_to_decimals_and_dates_and_back_to_the_contract_js
       "valid_to": "2026-10-01"}, "激励结束日期不能早于开始日期"),
     ({"kind": "bonus", "business": "handset", "threshold": 5, "amount": "10", "valid_from": "2026-13-01",
       "valid_to": "2026-10-01"}, "激励开始日期应为 YYYY-MM-DD"),
+    ({"kind": "bonus", "business": "handset", "threshold": 5, "amount": "10", "valid_from": "1999-12-31",
+      "valid_to": "2026-10-01"}, "激励开始日期应在 2000-01-01 至 2099-12-31 之间"),
     ({"kind": "bonus", "business": "handset", "threshold": -1, "amount": "10", "valid_from": "2026-10-01",
       "valid_to": "2026-10-31"}, "门槛数量不能为负数"),
     ({"kind": "bonus", "business": "handset", "threshold": 5, "amount": "0", "valid_from": "2026-10-01",
