@@ -142,7 +142,8 @@ SPECTACULAR_SETTINGS = {
                             "CertificateStatusEnum": "governance.models.outbound.CertificateStatus",
                             "OutboundDemandStatusEnum": "governance.models.OutboundDemand.Status",
                             "CertificateActionEnum": "governance.models.CertificateEvent.Action",
-                            "StatusEnum": "governance.models.Channel.Status"},
+                            "StatusEnum": "governance.models.Channel.Status",
+                            "ChannelTypeEnum": "governance.models.ChannelType"},
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the site itself (drf-spectacular-sidecar), no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

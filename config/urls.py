@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("reports.urls")),
     path("", include("workflows.urls")),
+    path("", include("commission.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

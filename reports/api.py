@@ -102,11 +102,13 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 class ExportInput(serializers.Serializer):
     report = serializers.ChoiceField(choices=ExportJob.Report.choices, label="报表",
-                                     help_text="commission-policies 尚未开放(400)。")
+                                     help_text="channels, processes, commission-policies, certificates, audit-log。")
     filters = serializers.DictField(required=False, allow_null=True, default=dict, label="筛选条件",
                                     help_text="与对应列表的查询参数相同:channels 同 GET /api/v1/channels/"
                                               "(q, status, channel_type, org_unit, star_level);processes 同 "
-                                              "GET /api/v1/processes/(kind, state, channel, org_unit);certificates 同 "
+                                              "GET /api/v1/processes/(kind, state, channel, org_unit);commission-policies 同 "
+                                              "GET /api/v1/commission-policies/(q, org_unit, status, channel_type, "
+                                              "valid_on),每条规则一行;certificates 同 "
                                               "GET /api/v1/agents/(q, org_unit, status, expiring_soon, level, "
                                               "post_level);audit-log:"
                                               "date_from, date_to(YYYY-MM-DD,含当日), actor(账号), action, kind。")

@@ -17,6 +17,9 @@ from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from commission.exports import POLICY_EXPORT_COLUMNS, policy_export_rows, policy_export_total
+from commission.filters import PolicyFilter
+from commission.selectors import policy_list
 from governance.filters import ChannelFilter
 from governance.models import Channel
 from governance.outbound_filters import AgentFilter
@@ -163,6 +166,13 @@ REPORTS: dict[str, ReportSpec] = {
                                                  PROCESS_COLUMNS, _kind_columns),
     ExportJob.Report.CERTIFICATES: _queryset_report(ExportJob.Report.CERTIFICATES, AgentFilter, agent_list,
                                                     CERTIFICATE_COLUMNS),
+    ExportJob.Report.COMMISSION_POLICIES: ReportSpec(  # one row per rule, with the policy's columns
+        name=ExportJob.Report.COMMISSION_POLICIES, filter_names=tuple(PolicyFilter.base_filters),
+        columns=[Column(title, None, width) for title, width in POLICY_EXPORT_COLUMNS],
+        validate=lambda user, filters: policy_list(user=user, filters=filters),
+        total=lambda user, filters: policy_export_total(user=user, filters=filters),
+        rows=lambda user, filters: policy_export_rows(user=user, filters=filters),
+    ),
     ExportJob.Report.AUDIT_LOG: ReportSpec(
         name=ExportJob.Report.AUDIT_LOG, filter_names=tuple(AuditLogFilterForm.base_fields), columns=AUDIT_COLUMNS,
         validate=lambda user, filters: audit_log_validate(filters),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from config.paging import CappedPaginator as Paginator
+from commission.filters import PolicyFilter
 from governance.filters import ChannelFilter
 from governance.outbound_filters import AgentFilter
 from governance.models import OrgUnit
@@ -67,7 +68,8 @@ def _filter_form(report: str, data, user):
     if report == ExportJob.Report.AUDIT_LOG:
         return AuditLogFilterForm(data)
     filterset_class = {ExportJob.Report.CHANNELS: ChannelFilter,
-                       ExportJob.Report.CERTIFICATES: AgentFilter}.get(report, ProcessFilter)
+                       ExportJob.Report.CERTIFICATES: AgentFilter,
+                       ExportJob.Report.COMMISSION_POLICIES: PolicyFilter}.get(report, ProcessFilter)
     form = filterset_class(data=data, queryset=None).form
     units = units_in_scope(user)
     for field in form.fields.values():
@@ -75,6 +77,10 @@ def _filter_form(report: str, data, user):
             field.empty_label = "全部"
             if not isinstance(field, forms.ModelChoiceField):  # rebind the choices to this copy of the field
                 field.choices = [choice for choice in field.choices if choice[0] != ""]
+    if report == ExportJob.Report.COMMISSION_POLICIES:
+        form.fields["org_unit"].queryset = units.filter(tier__in=[OrgUnit.Tier.PROVINCE, OrgUnit.Tier.CITY])
+        form.fields["org_unit"].help_text = "仅该单位本级的政策(与酬金政策接口 org_unit 参数相同)。"
+        return form
     channels = report in (ExportJob.Report.CHANNELS, ExportJob.Report.CERTIFICATES)
     form.fields["org_unit"] = forms.TypedChoiceField(
         label="归属单位" if channels else "申请单位", required=False, coerce=int,
