@@ -44,6 +44,14 @@ def substitute_of(user_id: int, day=None):
     return found.substitute if found else None
 
 
+def substitutes_of(users, day=None) -> dict:
+    """user id → who stands in for them on `day`, for those out of office (one query)."""
+    day = day or timezone.localdate()
+    found = Substitution.objects.filter(user__in=[u.pk for u in users], starts__lte=day, ends__gte=day) \
+        .select_related("substitute").order_by("starts")
+    return {s.user_id: s.substitute for s in found}
+
+
 def holds_post(user, post_code: str, unit: OrgUnit) -> bool:
     return any(a.post.code == post_code and a.org_unit_id == unit.pk for a in assignments_of(user))
 

@@ -17,6 +17,7 @@ from governance.selectors import units_in_scope
 from workflows import services
 from workflows.filters import ProcessFilter
 
+from . import charts, dashboard
 from .api import pdf_response
 from .documents import approval_form_context
 from .exports import NOT_OPEN, REPORTS, XLSX_CONTENT_TYPE, download_name
@@ -166,3 +167,22 @@ def export_download(request, pk):
     response = FileResponse(handle, as_attachment=True, filename=download_name(job), content_type=XLSX_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------- process dashboard (流程看板)
+
+@login_required
+@require_GET
+def process_dashboard(request):
+    user = request.user
+    times = dashboard.cycle_times(user)
+    return render(request, "reports/dashboard.html", {
+        "open": dashboard.open_by_kind_and_city(user),
+        "times": times,
+        "kind_chart": charts.bars_svg([(k["label"], k["p50"], k["p90"]) for k in times["kinds"]], unit="小时",
+                                      title="各流程办理时长(中位数 / 90分位)"),
+        "step_chart": charts.bars_svg([(s["label"], s["p50"], s["p90"]) for s in times["steps"]], unit="小时",
+                                      title="各环节办理时长(中位数 / 90分位)"),
+        "overdue": dashboard.overdue(user),
+        "stalled": dashboard.stalled(user),
+    })

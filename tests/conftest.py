@@ -41,9 +41,22 @@ def _seed():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The demo world is loaded once per test database; each test's transaction rolls back to it."""
+    """The demo world is loaded once per test database; each test's transaction rolls back to it. At the end
+    the live server's idle sessions are ended, so that the test database can be dropped."""
     with django_db_blocker.unblock():
         _seed()
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture

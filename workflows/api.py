@@ -215,9 +215,15 @@ class CopySerializer(serializers.Serializer):
     copied_by = serializers.CharField(source="copied_by.username", allow_null=True, default=None)
     comment = serializers.CharField()
     created = serializers.DateTimeField()
-    read = serializers.BooleanField(source="read_at", allow_null=True, default=False)
+    read = serializers.SerializerMethodField()
     objection_until = serializers.DateTimeField(allow_null=True)
-    objected = serializers.BooleanField(source="objected_at", allow_null=True, default=False)
+    objected = serializers.SerializerMethodField()
+
+    def get_read(self, copy) -> bool:
+        return copy.read_at is not None
+
+    def get_objected(self, copy) -> bool:
+        return copy.objected_at is not None
 
 
 class CopyListView(generics.ListAPIView):

@@ -125,7 +125,7 @@ def copies_for_user(*, user, unread=False) -> QuerySet:
     return copies.select_related("process", "post", "copied_by").order_by("-created", "-id")
 
 
-def _done_actions() -> set[str]:
+def done_actions() -> set[str]:
     """Trail actions that are a person doing their task: each queued step kind's own, and the decisions."""
     return {s.event for s in STEP_KINDS.values() if s.queued} | {"reject", "return", "delegate_done", "resubmit"}
 
@@ -134,7 +134,7 @@ def done_for_user(*, user) -> QuerySet:
     """已办: what the user did on requests they may still see, newest first (one row per action)."""
     if not user or not user.is_authenticated:
         return ProcessEvent.objects.none()
-    events = ProcessEvent.objects.filter(actor=user, action__in=_done_actions(), task_id__isnull=False)
+    events = ProcessEvent.objects.filter(actor=user, action__in=done_actions(), task_id__isnull=False)
     if scope_unit_ids(user) is not None:
         events = events.filter(process_id__in=processes_for_user(user=user).values("pk"))
     return events.select_related("process").order_by("-at", "-id")

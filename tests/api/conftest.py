@@ -32,6 +32,10 @@ class Driver:
         self._api = api
         self._clients = {}
 
+    def fresh(self, username):
+        """A client with a token issued now (after the clock was moved: tokens expire)."""
+        return self._api(username)
+
     def __call__(self, username):
         if username not in self._clients:
             self._clients[username] = self._api(username)

@@ -28,17 +28,6 @@ def page(live_server):
         page.base_url = live_server.url
         yield page
         browser.close()
-    _close_server_sessions()
-
-
-def _close_server_sessions():
-    """The live server's request threads may still hold a PostgreSQL session; end them before teardown."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 def sign_in(page, username):

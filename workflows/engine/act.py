@@ -139,8 +139,11 @@ def act_as(*, task, process, actor: Actor, action: str, comment: str, fields: di
                 if _holds_task(process, activation, actor, action, comment, fields):
                     process.save()
                     return ApprovalProcess.objects.get(pk=process.pk)
-                if activation.task.owner_id is None and actor.user is not None:
-                    activation.assign(actor.user)
+                if activation.task.status == STATUS.NEW:
+                    if actor.user is not None:
+                        activation.assign(actor.user)
+                    else:  # the system takes the task as nobody (a deadline, an objection)
+                        activation.task.status = STATUS.ASSIGNED
                 activation.start(None)
                 _decide(process, activation.task, actor, action, comment, fields)
                 activation.execute()
@@ -199,7 +202,7 @@ def _decide(process: ApprovalProcess, task, actor: Actor, action: str, comment: 
         process.current_post = process.current_unit = process.step_due = None
         process.decision = Decision.REJECT
         spec.on_stop(process=process, user=actor.user, post_name=actor.post_name)
-        transaction.on_commit(lambda pk=process.pk: notices.rejected(process_id=pk, reason=comment), robust=True)
+        notices.rejected(process, comment)
     elif "to_step" in fields:
         target = fields["to_step"]
         _record(process, task, actor, ProcessEvent.Action.RETURN,
@@ -210,10 +213,10 @@ def _decide(process: ApprovalProcess, task, actor: Actor, action: str, comment: 
         _record(process, task, actor, ProcessEvent.Action.RETURN, comment, step)
         process.move_to(State.RETURNED)
         process.step_index = 0
-        process.step_due = None
+        process.current_post = process.current_unit = process.step_due = None
         process.decision = Decision.RETURN
         spec.on_return(process=process, user=actor.user, post_name=actor.post_name)
-        transaction.on_commit(lambda pk=process.pk: notices.returned(process_id=pk, reason=comment), robust=True)
+        notices.returned(process, comment)
     process.save()
 
 

@@ -56,7 +56,7 @@ def process_copy(*, process: ApprovalProcess, user, to=(), posts=(), comment: st
     event_record(process=process, action=ProcessEvent.Action.COPY, actor=own_post(user, process),
                  comment=f"抄送给{names}。{comment}", step_index=process.step_index)
     ids = [c.pk for c in copies]
-    transaction.on_commit(lambda: notices.copied(copy_ids=ids), robust=True)
+    notices.copied(copy_ids=ids)
     return copies
 
 
@@ -101,8 +101,7 @@ def copy_object(*, user, copy_id, comment: str = "") -> ApprovalProcess:
                      step_index=process.step_index)
         process = act_as(task=task, process=process, actor=SYSTEM, action="return", comment=f"上级异议:{reason}",
                          fields={"to_step": decided[-1]} if decided else {}, force=True)
-    transaction.on_commit(lambda: notices.objected(process_id=process.pk, by=actor.post_name, reason=reason),
-                          robust=True)
+    notices.objected(process, actor.post_name, reason)
     return process
 
 

@@ -44,7 +44,7 @@ def process_remind(*, process: ApprovalProcess, user, now=None) -> int:
             event_record(process=process, action=ProcessEvent.Action.REMIND, actor=actor, task=task,
                          comment="申请人催办", step_index=process.step_index, visit=process.visit)
     name = user.get_full_name() or user.username
-    transaction.on_commit(lambda: notices.reminded(process_id=process.pk, by=name), robust=True)
+    notices.reminded(process, name)
     return len(due)
 
 
@@ -65,7 +65,7 @@ def deadlines_sweep(*, now=None) -> int:
 
 def _alert(process, level: int, *, passed: bool) -> None:
     if ApprovalProcess.objects.filter(pk=process.pk, step_alerts__lt=level).update(step_alerts=level):
-        notices.deadline(process_id=process.pk, passed=passed)
+        notices.deadline(process, passed)
 
 
 def _on_timeout(process) -> int:
@@ -101,4 +101,4 @@ def _escalate(process, task, post_code: str, note: str) -> None:
     ApprovalProcess.objects.filter(pk=process.pk).update(current_post=post, current_unit=unit)
     event_record(process=process, action=ProcessEvent.Action.TIMEOUT, actor=SYSTEM, unit=unit,
                  comment=f"{note},转{unit.name}{post.name}办理。", step_index=process.step_index, visit=process.visit)
-    transaction.on_commit(lambda: notices.new_task(process_id=process.pk), robust=True)
+    notices.new_task(process)

@@ -112,7 +112,7 @@ def _hand(task, process, user, target, *, mode: str, action: str, comment: str):
         handed.save()
         event_record(process=process, action=action, actor=actor, comment=comment, task=handed, step=_title(process),
                      step_index=process.step_index, visit=process.visit)
-    transaction.on_commit(lambda: notices.handed(process_id=process.pk, user_id=target.pk), robust=True)
+    notices.handed(process, target)
     return handed
 
 

@@ -9,17 +9,13 @@ from viewflow.workflow.status import STATUS
 
 from governance.models import PostAssignment
 from governance.notifications import notify
-from governance.selectors import post_names, substitute_of
+from governance.selectors import post_names, substitutes_of
 
 from ..models import ApprovalProcess, CopyNotice
 from .plan import excluded_users, step_title
 
 NEW_TASK, RETURNED, REJECTED, COMPLETED = "task.new", "process.returned", "process.rejected", "process.completed"
 REMINDED, DEADLINE, COPIED, OBJECTED = "task.reminded", "task.deadline", "process.copied", "process.objected"
-
-
-def _process(process_id):
-    return ApprovalProcess.objects.select_related("requester", "current_post").filter(pk=process_id).first()
 
 
 def _link(process) -> str:
@@ -44,49 +40,43 @@ def current_holders(process) -> list:
         .exclude(owner=None).values_list("owner_id", flat=True)
     ids = set(owners) or ids
     users = list(get_user_model().objects.filter(pk__in=ids, is_active=True))
-    return [substitute_of(u.pk) or u for u in users]
+    standing_in = substitutes_of(users)
+    return [standing_in.get(u.pk, u) for u in users]
 
 
-def new_task(*, process_id: int) -> None:
-    process = _process(process_id)
-    if process is None or not process.is_open:
+def new_task(process: ApprovalProcess) -> None:
+    if not process.is_open:
         return
     step = step_title(process.current_step, post_names()) if process.current_step else ""
     notify(users=current_holders(process), event=NEW_TASK, title=f"待办:{process.get_kind_display()} {process.number}",
            body=f"{process.title} · {step}", link=_link(process))
 
 
-def _to_requester(process_id: int, event: str, what: str, body: str = "") -> None:
-    process = _process(process_id)
-    if process is None or process.requester is None:
+def _to_requester(process: ApprovalProcess, event: str, what: str, body: str = "") -> None:
+    if process.requester is None:
         return
     notify(users=[process.requester], event=event, title=f"{what}:{process.get_kind_display()} {process.number}",
            body=body or process.title, link=_link(process))
 
 
-def returned(*, process_id: int, reason: str) -> None:
-    _to_requester(process_id, RETURNED, "已退回", f"退回原因:{reason}")
+def returned(process: ApprovalProcess, reason: str) -> None:
+    _to_requester(process, RETURNED, "已退回", f"退回原因:{reason}")
 
 
-def rejected(*, process_id: int, reason: str) -> None:
-    _to_requester(process_id, REJECTED, "已驳回", f"驳回原因:{reason}")
+def rejected(process: ApprovalProcess, reason: str) -> None:
+    _to_requester(process, REJECTED, "已驳回", f"驳回原因:{reason}")
 
 
-def finished(*, process_id: int) -> None:
-    _to_requester(process_id, COMPLETED, "已办结")
+def finished(process: ApprovalProcess) -> None:
+    _to_requester(process, COMPLETED, "已办结")
 
 
-def reminded(*, process_id: int, by: str) -> None:
-    process = _process(process_id)
-    if process is not None:
-        notify(users=current_holders(process), event=REMINDED, title=f"催办:{process.get_kind_display()} {process.number}",
-               body=f"{by}催促办理:{process.title}", link=_link(process))
+def reminded(process: ApprovalProcess, by: str) -> None:
+    notify(users=current_holders(process), event=REMINDED, title=f"催办:{process.get_kind_display()} {process.number}",
+           body=f"{by}催促办理:{process.title}", link=_link(process))
 
 
-def deadline(*, process_id: int, passed: bool) -> None:
-    process = _process(process_id)
-    if process is None:
-        return
+def deadline(process: ApprovalProcess, passed: bool) -> None:
     what = "已超过办理时限" if passed else "即将到达办理时限"
     users = current_holders(process) + ([process.requester] if passed and process.requester else [])
     notify(users=users, event=DEADLINE, title=f"{what}:{process.get_kind_display()} {process.number}",
@@ -101,14 +91,11 @@ def copied(*, copy_ids: list[int]) -> None:
                body=copies[0].comment or process.title, link=_link(process))
 
 
-def objected(*, process_id: int, by: str, reason: str) -> None:
-    _to_requester(process_id, OBJECTED, "上级提出异议", f"{by}:{reason}")
+def objected(process: ApprovalProcess, by: str, reason: str) -> None:
+    _to_requester(process, OBJECTED, "上级提出异议", f"{by}:{reason}")
 
 
-def handed(*, process_id: int, user_id: int) -> None:
-    process = _process(process_id)
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if process is not None and user is not None:
-        notify(users=[substitute_of(user.pk) or user], event=NEW_TASK,
-               title=f"待办:{process.get_kind_display()} {process.number}", body=f"{process.title}(转交给您办理)",
-               link=_link(process))
+def handed(process: ApprovalProcess, user) -> None:
+    notify(users=[substitutes_of([user]).get(user.pk, user)], event=NEW_TASK,
+           title=f"待办:{process.get_kind_display()} {process.number}", body=f"{process.title}(转交给您办理)",
+           link=_link(process))

@@ -45,7 +45,7 @@ def _enter(process: ApprovalProcess, step: dict) -> None:
     process.step_alerts = 0
     process.move_to(step_for(step["step"]).state)
     process.save()
-    transaction.on_commit(lambda pk=process.pk: notices.new_task(process_id=pk), robust=True)
+    notices.new_task(process)
 
 
 def _enter_queue(process: ApprovalProcess, step: dict) -> None:
@@ -90,7 +90,7 @@ def _copy(process: ApprovalProcess, step: dict) -> None:
     event_record(process=process, action=ProcessEvent.Action.COPY, actor=Actor(post=post), unit=unit,
                  comment=f"报备抄送{post.name}{window}", step=f"{post.name}抄送", step_index=process.step_index)
     ids = [c.pk for c in copies]
-    transaction.on_commit(lambda: notices.copied(copy_ids=ids), robust=True)
+    notices.copied(copy_ids=ids)
 
 
 def _waits(process: ApprovalProcess) -> bool:
@@ -114,5 +114,5 @@ def process_complete(*, process: ApprovalProcess) -> None:
     event_record(process=process, action=process.kind_spec.complete_event, comment=comment, step="系统")
     pk = process.pk
     transaction.on_commit(lambda: process_completed.send(sender=ApprovalProcess, process_id=pk), robust=True)
-    transaction.on_commit(lambda: notices.finished(process_id=pk), robust=True)
+    notices.finished(process)
 
