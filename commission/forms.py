@@ -9,7 +9,8 @@ from governance.models import ChannelType, OrgUnit
 from governance.selectors import assignments_of
 
 from .models import Business, RuleKind
-from .rules import ratio, money
+from .rules import money, ratio
+from .selectors import rules_for
 from .services import POLICY_EDITORS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,6 +110,14 @@ class RuleForm(forms.Form):
 
 
 RuleFormSet = formset_factory(RuleForm, extra=2, can_delete=True, max_num=50, validate_max=True)
+
+
+def configuration_formset(policy, data=None):
+    """An empty rules table for entering a policy's system configuration (配置录入): as many rows as the policy
+    has rules and one more, none filled in, because the configuration is entered on its own."""
+    rows = len(rules_for(policy)) + 1
+    formset = formset_factory(RuleForm, extra=rows, max_num=50, validate_max=True)
+    return formset(data, prefix="rules")
 
 
 def rule_initial(rule: dict) -> dict:

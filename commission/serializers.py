@@ -18,14 +18,26 @@ class BusinessField(serializers.ChoiceField):
         super().__init__(choices=Business.choices, help_text=BUSINESS_HELP, **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class MonthField(serializers.DateField):
+    """A month shown as YYYY-MM (stored as its first day)."""
+
+
+def kind_field(code: str, help_text: str) -> serializers.CharField:
+    """A rule's `kind`, documented as its one value, so that exactly one of the shapes fits a rule."""
+    field_class = type(f"{code}KindField", (serializers.CharField,), {})
+    schema = {"type": "string", "enum": [code], "description": help_text}
+    return extend_schema_field(schema)(field_class)(help_text=help_text)
+
+
 class PerUnitRule(serializers.Serializer):
-    kind = serializers.CharField(help_text="per_unit:按件计酬,数量 × 金额。")
+    kind = kind_field("per_unit", "per_unit:按件计酬,数量 × 金额。")
     business = BusinessField()
     amount = serializers.DecimalField(**MONEY, help_text="每件金额(元),如 \"44.00\"。")
 
 
 class PercentRule(serializers.Serializer):
-    kind = serializers.CharField(help_text="percent:按金额比例计酬,每渠道每月 min(金额 × 比例, 封顶)。")
+    kind = kind_field("percent", "percent:按金额比例计酬,每渠道每月 min(金额 × 比例, 封顶)。")
     business = BusinessField()
     rate = serializers.DecimalField(max_digits=7, decimal_places=4, coerce_to_string=True,
                                     help_text="比例,0 < rate ≤ 1,最多4位小数;充值缴费(top_up)不得高于 0.02。")
@@ -43,14 +55,14 @@ class CommissionTier(serializers.Serializer):
 
 
 class TieredRule(serializers.Serializer):
-    kind = serializers.CharField(help_text="tiered:阶梯计酬,当月全部数量按所达最高档(from ≤ 数量)的单价计酬;"
+    kind = kind_field("tiered", "tiered:阶梯计酬,当月全部数量按所达最高档(from ≤ 数量)的单价计酬;"
                                            "低于第一档为 0。")
     business = BusinessField()
     tiers = CommissionTier(many=True)
 
 
 class BonusRule(serializers.Serializer):
-    kind = serializers.CharField(help_text="bonus:阶段性激励,当月数量 ≥ threshold 且该月与激励期间有交集时一次性奖励 amount。")
+    kind = kind_field("bonus", "bonus:阶段性激励,当月数量 ≥ threshold 且该月与激励期间有交集时一次性奖励 amount。")
     business = BusinessField()
     threshold = serializers.IntegerField(min_value=0)
     amount = serializers.DecimalField(**MONEY)
@@ -59,7 +71,7 @@ class BonusRule(serializers.Serializer):
 
 
 class StarCoefficientRule(serializers.Serializer):
-    kind = serializers.CharField(help_text="star_coefficient:星级系数,乘以渠道当月酬金合计;至多一条。")
+    kind = kind_field("star_coefficient", "star_coefficient:星级系数,乘以渠道当月酬金合计;至多一条。")
     coefficients = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=4,
                                                                         coerce_to_string=True),
                                          help_text="1 至 5 星各一个系数,如 {\"1\": \"0.80\", …, \"5\": \"1.20\"}。")
@@ -161,7 +173,7 @@ class CommissionDifferenceSerializer(serializers.Serializer):
 class MonthlyVolumeSerializer(serializers.ModelSerializer):
     node_code = serializers.CharField(source="channel.node_code")
     channel_name = serializers.CharField(source="channel.name")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField(format="%Y-%m", read_only=True, help_text="月份 YYYY-MM。")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
 
     class Meta:

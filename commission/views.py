@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.paging import CappedPaginator as Paginator
+from governance.extensions import subject_sections
 from governance.pages import attempt
 from governance.selectors import assignments_of, units_in_scope
 
@@ -64,6 +65,7 @@ def policy_detail(request, pk):
         "can_revise": may_edit and policy.status in CommissionPolicy.REVISABLE,
         "configuration": configuration, "configuration_rules": _rule_rows(configuration) if configuration else [],
         "recheck": configuration_recheck(policy) if configuration else None,
+        "sections": subject_sections.render(request, policy),
     })
 
 

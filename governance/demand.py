@@ -37,6 +37,7 @@ from .models import Certificate, OrgUnit, OutboundDemand, OutboundSettings
 from .outbound_filters import DemandFilter
 from .selectors import assignments_of, can_act, filtered, get_scoped_or_404, scoped
 from .services import acting_assignment
+from .events import demand_needs_province
 
 FILER_POSTS = {posts.OUTBOUND_OPS, posts.CHANNEL_MANAGER, posts.CHANNEL_SUPERVISOR}
 FILER_TIERS = {OrgUnit.Tier.CITY, OrgUnit.Tier.COUNTY, OrgUnit.Tier.CENTRE}
@@ -208,6 +209,8 @@ def demand_file(*, user, data: dict) -> OutboundDemand:
         demand.settlement_unit_price, demand.settlement_amount = price, _amount(cleaned["calls"], price)
     demand.full_clean()
     demand.save()
+    if demand.served_by == OutboundDemand.ServedBy.PROVINCE:
+        demand_needs_province.send(sender=OutboundDemand, demand=demand, user=user)
     return demand
 
 

@@ -23,3 +23,5 @@ class Sections:
 
 
 channel_sections = Sections()
+# Every other subject's page (a commission policy, an outbound agent): its requests and what may be started.
+subject_sections = Sections()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from config.paging import CappedPaginator as Paginator
 
 from .demand import demand_file, demand_get_or_404, demand_list, may_file_demand
+from .extensions import subject_sections
 from .models import Certificate, CertificateStatus, OutboundDemand
 from .outbound import certificate_lift, certificate_revoke, certificate_suspend, is_outbound_qa, may_call
 from .outbound_forms import AgentPageFilter, DemandForm, DemandPageFilter, ReasonForm
@@ -47,7 +48,8 @@ def _agent_context(request, agent, forms=None) -> dict:
                 form = (forms or {}).get(name) or ReasonForm(auto_id=f"id_{name}_%s")
                 actions.append({"name": name, "label": label, "form": form})
     return {"agent": agent, "certificate": certificate, "allowed": allowed, "reason": reason,
-            "history": certificate_history(agent), "actions": actions}
+            "history": certificate_history(agent), "actions": actions,
+            "sections": subject_sections.render(request, agent)}
 
 
 @login_required

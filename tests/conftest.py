@@ -92,15 +92,15 @@ def login(client, username):
     return client
 
 
-def processes_of(channel):
-    """The requests about one channel (a Channel or its id)."""
+def processes_of(subject):
+    """The requests about one subject (a channel, a policy, an agent; a bare id is a channel's)."""
     from django.contrib.contenttypes.models import ContentType
 
     from governance.models import Channel
     from workflows.models import ApprovalProcess
 
-    pk = channel if isinstance(channel, int) else channel.pk
-    return ApprovalProcess.objects.filter(subject_type=ContentType.objects.get_for_model(Channel), subject_id=pk)
+    model, pk = (Channel, subject) if isinstance(subject, int) else (type(subject), subject.pk)
+    return ApprovalProcess.objects.filter(subject_type=ContentType.objects.get_for_model(model), subject_id=pk)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -151,6 +151,11 @@ class TaskSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
     actions = serializers.ListField(child=serializers.CharField())
 
+    def to_representation(self, row):
+        """Each kind may add fields of its own to its open tasks (a re-check's `recheck`)."""
+        extra = {k: v for k, v in row.items() if k not in self.fields and k != "process_id"}
+        return {**super().to_representation(row), **extra}
+
 
 class TaskListView(generics.ListAPIView):
     serializer_class = TaskSerializer

@@ -6,9 +6,14 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "审批流程"
 
     def ready(self):
-        from governance.extensions import channel_sections
+        from governance.events import demand_needs_province
+        from governance.extensions import channel_sections, subject_sections
 
         from . import start_views
-        from .kinds import change, exit, onboarding, steps  # noqa: F401  (importing a kind registers it)
+        from .kinds import (  # noqa: F401  (importing a kind registers it)
+            certification, change, commission_policy, demand, exit, onboarding, steps,
+        )
 
-        channel_sections.register(start_views.channel_section)
+        channel_sections.register(start_views.subject_section)
+        subject_sections.register(start_views.subject_section)
+        demand_needs_province.connect(demand.start_allocation, dispatch_uid="workflows.demand_allocation")

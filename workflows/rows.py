@@ -24,5 +24,6 @@ def task_rows(tasks) -> list[dict]:
             "subject": {"id": process.subject_id, "name": process.title},
             "status": task.status, "claimed": task.owner_id is not None, "created": task.created,
             "actions": task_actions(task, process),
+            **process.kind_spec.task_fields(process),
         })
     return rows

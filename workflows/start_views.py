@@ -35,8 +35,9 @@ def process_new(request, kind, subject_id):
         if process:
             messages.success(request, f"已提交{process.get_kind_display()}审批,审批单号 {process.number}。")
             return redirect("workflows:process_detail", pk=process.pk)
-    return render(request, f"workflows/start/{kind}.html", {"form": form, "subject": subject, "kind": spec},
-                  status=status)
+    return render(request, [f"workflows/start/{kind}.html", "workflows/start/default.html"],
+                  {"form": form, "subject": subject, "kind": spec, "title": spec.title_of(subject),
+                   "subject_url": spec.subject_url(subject)}, status=status)
 
 
 def may_start(user, spec, subject) -> bool:
@@ -46,13 +47,16 @@ def may_start(user, spec, subject) -> bool:
     return user.is_superuser or acting_assignment(user, spec.unit_of(subject), spec.requester_posts) is not None
 
 
-def channel_section(request, channel) -> dict:
-    """The channel page's requests: the channel's processes in the user's scope, and what may be started."""
-    processes = list(processes_of_subject(user=request.user, subject=channel))
-    busy = next((p for p in processes if p.is_open), None) or open_process_of(channel)
+def subject_section(request, subject) -> dict | None:
+    """A subject page's requests (a channel's, a policy's, an agent's): its processes in the user's scope,
+    and the requests that may be started on it. None for a model no kind is about."""
+    kinds = [spec for spec in KINDS.values() if spec.subject_model is type(subject)]
+    if not kinds:
+        return None
+    processes = list(processes_of_subject(user=request.user, subject=subject))
+    busy = next((p for p in processes if p.is_open), None) or open_process_of(subject)
     startable = [] if busy else [
-        spec for spec in KINDS.values()
-        if spec.subject_model is type(channel) and spec.start_form is not None and spec.start_label
-        and may_start(request.user, spec, channel)]
+        spec for spec in kinds
+        if spec.start_form is not None and spec.start_label and may_start(request.user, spec, subject)]
     return {"template": "workflows/_subject_processes.html", "processes": processes, "busy": busy,
-            "startable": startable, "subject": channel}
+            "startable": startable, "subject": subject}

@@ -37,6 +37,7 @@ def test_notify_post_reaches_the_nearest_unit_that_has_a_holder(demo):
     Svc.hold("js_outbound", "outbound_ops", "ZZ-JS")
     sent = notify_post(post_code="outbound_ops", unit=unit("ZZ-JS"), event="test", title="再次通知")
     assert [n.recipient.username for n in sent] == ["js_outbound"]
+    Svc.end_assignment("ly_outbound")
     assert notify_post(post_code="outbound_ops", unit=unit("LY-LL"), event="test", title="无人") == []
 
 

@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 from governance.errors import Conflict, NotAllowed
 from governance.selectors import can_act, post_names
 
-from ..kinds.base import StepContext
+from ..kinds.base import Rejection, StepContext
 from ..models import ApprovalProcess, Decision, ProcessEvent, State
 from ..registry import step_for
 from ..selectors import open_task_for_user
@@ -190,19 +190,19 @@ def _decide(process: ApprovalProcess, task, actor: Actor, action: str, comment: 
     step = process.current_step
     spec = process.kind_spec
     if action == "approve":
+        outcome = None
         if not is_countersign(step):
             kind = step_for(step["step"])
-            ctx = StepContext(process, step, actor.user, actor.post_name, fields, comment)
-            _record(process, task, actor, kind.event, kind.perform(ctx), step)
-        process.step_index += 1
-        process.decision = Decision.APPROVE
+            outcome = kind.perform(StepContext(process, step, actor.user, actor.post_name, fields, comment))
+            _record(process, task, actor, kind.event, getattr(outcome, "reason", outcome), step)
+        if isinstance(outcome, Rejection):
+            _rejected(process, actor, outcome.reason)
+        else:
+            process.step_index += 1
+            process.decision = Decision.APPROVE
     elif action == "reject" and not (is_countersign(step) and step.get("on_reject") == "return"):
         _record(process, task, actor, ProcessEvent.Action.REJECT, comment, step)
-        process.move_to(State.REJECTED)
-        process.current_post = process.current_unit = process.step_due = None
-        process.decision = Decision.REJECT
-        spec.on_stop(process=process, user=actor.user, post_name=actor.post_name)
-        notices.rejected(process, comment)
+        _rejected(process, actor, comment)
     elif "to_step" in fields:
         target = fields["to_step"]
         _record(process, task, actor, ProcessEvent.Action.RETURN,
@@ -218,6 +218,15 @@ def _decide(process: ApprovalProcess, task, actor: Actor, action: str, comment: 
         spec.on_return(process=process, user=actor.user, post_name=actor.post_name)
         notices.returned(process, comment)
     process.save()
+
+
+def _rejected(process: ApprovalProcess, actor: Actor, reason: str) -> None:
+    """The request ends as rejected; its kind puts the subject back; the requester is told."""
+    process.move_to(State.REJECTED)
+    process.current_post = process.current_unit = process.step_due = None
+    process.decision = Decision.REJECT
+    process.kind_spec.on_stop(process=process, user=actor.user, post_name=actor.post_name)
+    notices.rejected(process, reason)
 
 
 def _resubmit(process: ApprovalProcess, task, actor: Actor, comment: str, fields: dict) -> None:

@@ -63,7 +63,8 @@ def process_replan(process: ApprovalProcess) -> None:
 
 def build_plan(rows: list[dict], ctx: PlanContext) -> list[dict]:
     """The steps that apply to this request, each with the unit it starts looking for a holder from.
-    A signing step that would land in the same queue as an earlier one of the same post is not asked twice."""
+    A signing step of the same kind that would land in the same queue as an earlier one is not asked twice
+    (a second-level QA and the grant by the same post are different questions; two approvals are not)."""
     plan, queues = [], set()
     for row in rows:
         if row["condition"] and not _holds(ctx, row["condition"]):
@@ -73,7 +74,7 @@ def build_plan(rows: list[dict], ctx: PlanContext) -> list[dict]:
             continue
         step = {**row, "unit": unit.pk, "item": row["payload"].get("item", "")}
         if step_for(row["step"]).signs:
-            queue = (row["post"], _queue_unit_id(unit, row["post"]))
+            queue = (row["step"], row["post"], _queue_unit_id(unit, row["post"]))
             if queue in queues:
                 continue
             queues.add(queue)

@@ -57,6 +57,13 @@ class PlanContext:
     receiving_unit: OrgUnit | None = None
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A step's outcome that ends the request as rejected (a failed exam, a failed QA), with the reason."""
+
+    reason: str
+
+
 @dataclass
 class StepContext:
     """One person completing one step: handed to the step kind's `perform`."""
@@ -78,13 +85,15 @@ class StepKind:
     actions = ("approve", "reject", "return")
     approve_label = "同意"
     event = ProcessEvent.Action.APPROVE
+    event_label = ""  # how the trail names `event` when it is the kind's own (not one of ProcessEvent.Action)
     signs = True  # a signature: counts for 不相容 (one person signs at most one such step)
     state = State.IN_REVIEW
     queued = True  # False: nobody acts (抄送), the engine records it and moves on
     input_class = CommentInput
     form_class = None  # a page form (workflows.forms.RequestForm) with the step's own fields
 
-    def perform(self, ctx: StepContext) -> str:
+    def perform(self, ctx: StepContext) -> "str | Rejection":
+        """Carry out the step; the trail's comment, or a Rejection that ends the request."""
         return ctx.comment
 
     def title(self, step: dict, post_names: dict) -> str:
@@ -171,6 +180,10 @@ class ProcessKind:
     # ---- how it reads
     def detail(self, process: ApprovalProcess, user) -> dict:
         """Extra fields of the request for the API's process detail (only the request's own fields)."""
+        return {}
+
+    def task_fields(self, process: ApprovalProcess) -> dict:
+        """Extra fields of an open task of this kind in task lists (e.g. a re-check's differences)."""
         return {}
 
     def page_context(self, process: ApprovalProcess, user) -> dict:

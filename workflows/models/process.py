@@ -14,7 +14,7 @@ from viewflow.workflow.models import Process
 
 from governance.models import OrgUnit, Post
 
-from ..registry import kind_choices, kind_for
+from ..registry import STEP_KINDS, kind_choices, kind_for
 from .routes import Filing
 
 
@@ -143,6 +143,14 @@ def _processes_are_never_deleted(sender, instance, **kwargs):
     raise ProtectedError("审批流程不可删除:审批记录须完整保留。", {instance})
 
 
+def trail_actions() -> list[tuple[str, str]]:
+    """The engine's trail actions and those of registered step kinds (a configure, an exam, a grant)."""
+    own = list(ProcessEvent.Action.choices)
+    known = {code for code, _ in own}
+    return own + sorted({(s.event, s.event_label) for s in STEP_KINDS.values()
+                         if s.event not in known and s.event_label})
+
+
 class ProcessEvent(models.Model):
     """One line of the approval trail: who, in which post, when, what, why. Never edited."""
 
@@ -185,7 +193,7 @@ class ProcessEvent(models.Model):
     post_code = models.CharField("岗位编码", max_length=32, blank=True)
     org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", null=True, on_delete=models.PROTECT,
                                  related_name="+")
-    action = models.CharField("动作", max_length=16, choices=Action.choices)
+    action = models.CharField("动作", max_length=16, choices=trail_actions)
     visit = models.PositiveIntegerField("环节轮次", null=True, blank=True)
     signs = models.BooleanField("不相容签批", default=False,
                                 help_text="在不相容环节的签批:签批人不能再办理本申请的其他不相容环节。")

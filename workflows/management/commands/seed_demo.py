@@ -3,12 +3,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from governance import posts
 from governance.models import Channel, ChannelType, OrgUnit, Post, PostAssignment
+from commission.demo import seed_commission
+from governance.outbound_demo import seed_outbound
 from workflows.models import Route, RouteStep
 
 PASSWORD = "demo-pass-2026"
@@ -27,6 +30,7 @@ USERS = (
      for suffix, post, label in CITY_POSTS]
     + [
         ("zz_outbound", "ZZ", posts.OUTBOUND_OPS, "郑州外呼运营"),
+        ("ly_outbound", "LY", posts.OUTBOUND_OPS, "洛阳外呼运营"),
         ("prov_marketing", "HA", posts.PROVINCE_MARKETING, "省市场经营部"),
         ("prov_finance", "HA", posts.PROVINCE_FINANCE, "省财务部"),
         ("prov_support", "HA", posts.PROVINCE_SUPPORT, "省业务支援中心"),
@@ -83,6 +87,28 @@ def _rows(filing, tail) -> list[tuple]:
     return rows
 
 
+# The other kinds' default routes (their subjects have no category): (post, step kind, route-step options).
+OTHER_ROUTES = {
+    "commission-policy": [
+        (posts.PROVINCE_MARKETING, "approve", {}),
+        (posts.PROVINCE_FINANCE, "policy_approve", {}),
+        (posts.CITY_SUPPORT, "configure", {"label": "分公司业务支援中心录入系统配置"}),
+        (posts.CHANNEL_SUPERVISOR, "recheck", {"label": "渠道主管复核配置"}),
+        (posts.PROVINCE_SUPPORT, "copy", {"exclusive": False}),
+    ],
+    "certification": [
+        (posts.OUTBOUND_QA, "training", {"label": "培训完成", **NOT_EXCLUSIVE}),
+        (posts.OUTBOUND_QA, "exam", {"label": "考试", **NOT_EXCLUSIVE}),
+        (posts.OUTBOUND_OPS, "qa", {"label": "一级质检(地市)", "requester_may_act": True, **NOT_EXCLUSIVE}),
+        (posts.OUTBOUND_QA, "qa", {"label": "二级质检(省)", **NOT_EXCLUSIVE}),
+        (posts.OUTBOUND_QA, "grant", {"label": "省外呼质检/培训发证", **NOT_EXCLUSIVE}),
+    ],
+    "outbound-demand": [
+        (posts.PROVINCE_SUPPORT, "allocate", {"label": "省业务支援中心分配产能", **NOT_EXCLUSIVE}),
+    ],
+}
+
+
 class Command(BaseCommand):
     help = "加载演示数据(可重复执行)。"
 
@@ -93,6 +119,8 @@ class Command(BaseCommand):
         users = self._users(units, post_by_code)
         self._routes(post_by_code)
         self._channels(units, users)
+        seed_commission()
+        seed_outbound()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
 
     def _units(self):
@@ -110,11 +138,12 @@ class Command(BaseCommand):
     def _users(self, units, post_by_code):
         User = get_user_model()
         users = {}
+        password = make_password(PASSWORD)  # hashed once: every demo user shares it (PBKDF2 costs ~0.5 s a hash)
         for username, unit, post, full_name in USERS:
             user, _ = User.objects.get_or_create(username=username)
             user.first_name = full_name
             user.is_staff = user.is_superuser = username == "admin"
-            user.set_password(PASSWORD)
+            user.password = password
             user.save()
             PostAssignment.objects.filter(user=user).exclude(post=post_by_code[post], org_unit=units[unit]).delete()
             PostAssignment.objects.get_or_create(
@@ -135,6 +164,12 @@ class Command(BaseCommand):
                 routes.append(route)
                 steps += [RouteStep(route=route, order=order, post=post_by_code[code], step=step, **options)
                           for order, (code, step, options) in enumerate(_rows(filing, tail), start=1)]
+        for kind, rows in OTHER_ROUTES.items():
+            if (kind, "", "") not in existing:
+                route = Route(kind=kind, category="", tier="", filing=Route.Filing.APPROVAL)
+                routes.append(route)
+                steps += [RouteStep(route=route, order=order, post=post_by_code[code], step=step, **options)
+                          for order, (code, step, options) in enumerate(rows, start=1)]
         bulk_create_with_history(routes, Route)
         bulk_create_with_history(steps, RouteStep)
 
