@@ -11,6 +11,7 @@ from commission.selectors import policy_rules_table
 from commission.services import policy_create, policy_revise
 from governance.models import Certificate, CertificateStatus, OutboundAgent, OutboundDemand, PostAssignment
 from governance.outbound import may_call
+from tests.reports.test_approval_form import pdf_text
 from workflows.models import ApprovalProcess, CopyNotice
 
 ZZ_POLICY = "郑州分公司社会渠道基本酬金政策"
@@ -24,7 +25,7 @@ def _configuration(policy):
     return [row["rule"] for row in policy_rules_table(policy)]
 
 
-def test_a_policy_runs_its_whole_route_and_replaces_the_old_version(drive, svc):
+def test_a_policy_runs_its_whole_route_and_replaces_the_old_version(drive, svc, tmp_path):
     revision = _revision(svc)
     started = drive.start("commission-policy", policy=revision.pk, comment="调整新入网酬金")
     assert [s["title"] for s in started["steps"]] == [
@@ -44,6 +45,11 @@ def test_a_policy_runs_its_whole_route_and_replaces_the_old_version(drive, svc):
     assert CopyNotice.objects.filter(process_id=pid, user__username="prov_support").exists()
     document = drive("prov_finance").get(f"/api/v1/processes/{pid}/document/")
     assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
+    text = pdf_text(document.content, tmp_path)
+    for row in policy_rules_table(revision):
+        assert row["label"] in text  # the rules table
+    assert "试算" in text and "合计" in text  # the estimate
+    assert "系统配置与批准的政策一致" in text  # the re-check result
 
 
 def test_a_configuration_mismatch_is_caught_at_the_recheck(drive, svc):
@@ -116,7 +122,7 @@ def test_a_recertification_before_expiry_extends_the_same_certificate(drive):
     assert Certificate.objects.filter(agent=current.agent_id).count() == 1
 
 
-def test_a_full_certification_grants_the_certificate(drive):
+def test_a_full_certification_grants_the_certificate(drive, tmp_path):
     agent = _uncertified()
     assert may_call(agent_id=agent.pk)[0] is False
     pid = drive.start("certification", "zz_outbound", agent=agent.pk, level=2)["id"]
@@ -131,6 +137,9 @@ def test_a_full_certification_grants_the_certificate(drive):
     assert certificate.level == 2 and may_call(agent_id=agent.pk)[0] is True
     document = drive("prov_outbound_qa").get(f"/api/v1/processes/{pid}/document/")
     assert document.status_code == 200
+    text = pdf_text(document.content, tmp_path)
+    for shown in (agent.name, "培训", "考试", "88", "一级质检", "二级质检", "证书"):
+        assert shown in text
 
 
 @pytest.mark.parametrize("step, field, value", [("exam", "score", 30), ("qa", "qa_result", "fail")])
