@@ -165,6 +165,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {"task": "workflows.tasks.fire_due_timers", "schedule": timedelta(minutes=1)},
     "requeue-vacant-tasks": {"task": "workflows.tasks.requeue_vacant_tasks", "schedule": timedelta(minutes=10)},
+    "sweep-deadlines": {"task": "workflows.tasks.sweep_deadlines", "schedule": timedelta(minutes=5)},
+    "settle-filings": {"task": "workflows.tasks.settle_filings", "schedule": timedelta(minutes=10)},
     "tidy-exports": {"task": "reports.tasks.tidy_exports", "schedule": timedelta(hours=1)},
     "remind-expiring-certificates": {"task": "governance.tasks.remind_expiring_certificates",
                                      "schedule": crontab(hour=8, minute=0)},

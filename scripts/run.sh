@@ -10,12 +10,12 @@ bash scripts/setup.sh
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py collectstatic --noinput -v 0
 
-# Timers (a change that takes effect on a later date): Celery beat with a broker,
-# otherwise a small in-process loop over Viewflow's timer dispatcher.
+# The clock (changes due on a later date, deadlines, 报备 windows, certificate reminders): Celery beat
+# with a broker, otherwise a small loop running beat's schedule once a minute (manage.py run_clock).
 if [[ -n "${CELERY_BROKER_URL:-}" ]]; then
     .venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 &
 else
-    ( while sleep 60; do .venv/bin/python manage.py workflow_timers >/dev/null 2>&1 || true; .venv/bin/python manage.py requeue_vacant_tasks >/dev/null 2>&1 || true; done ) &
+    ( while sleep 60; do .venv/bin/python manage.py run_clock >/dev/null 2>&1 || true; done ) &
 fi
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT INT TERM
 

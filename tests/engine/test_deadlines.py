@@ -1,11 +1,15 @@
 """Time limits in working days (weekends and listed holidays do not count), reminders before and at the
 deadline, then what the route says: escalate, approve or return. The clock is moved, never slept on."""
 from datetime import date, datetime, time, timedelta
+from io import StringIO
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
+from config.celery import app
 from governance.calendar import add_working_days, working_days_between
 from governance.models import CalendarDay, Notification, Post
 from workflows import services
@@ -101,3 +105,22 @@ def test_a_substitute_takes_new_tasks_while_someone_is_out_of_office(svc):
     with time_machine.travel(timezone.now() + timedelta(days=5)):  # back in office: the cover ends
         later = svc.onboard()
         assert svc.task("zz_support", later) is None and svc.task("zz_supervisor", later) is not None
+
+
+def test_beat_schedules_every_sweep_and_each_names_a_registered_task():
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"workflows.tasks.sweep_deadlines", "workflows.tasks.settle_filings",
+            "workflows.tasks.fire_due_timers", "governance.tasks.remind_expiring_certificates"} <= scheduled
+    assert scheduled <= set(app.tasks)
+
+
+def test_the_clock_command_escalates_a_step_past_its_deadline(svc):
+    """Without a broker scripts/run.sh runs beat's schedule through `manage.py run_clock`."""
+    _limit(days=1, on_timeout="escalate", escalate="branch_leader")
+    process = _started(svc)
+    with time_machine.travel(at(MONDAY + timedelta(days=1), 11)):
+        out = StringIO()
+        call_command("run_clock", stdout=out)
+    assert "sweep-deadlines: 1" in out.getvalue()
+    assert process.events.filter(action=ProcessEvent.Action.TIMEOUT).count() == 1
