@@ -65,9 +65,12 @@ class CommissionPolicy(models.Model):
         PolicyStatus.RETURNED: {PolicyStatus.IN_REVIEW},
         PolicyStatus.IN_REVIEW: {PolicyStatus.DRAFT, PolicyStatus.RETURNED, PolicyStatus.REJECTED,
                                  PolicyStatus.APPROVED},
-        PolicyStatus.APPROVED: {PolicyStatus.ARCHIVED, PolicyStatus.SUPERSEDED},
+        # approved → returned / draft: sent back (or cancelled) before its configuration was re-checked
+        PolicyStatus.APPROVED: {PolicyStatus.ARCHIVED, PolicyStatus.SUPERSEDED, PolicyStatus.RETURNED,
+                                PolicyStatus.DRAFT},
         PolicyStatus.ARCHIVED: {PolicyStatus.SUPERSEDED},
-        PolicyStatus.SUPERSEDED: set(),
+        # superseded → approved / archived: only when the version that replaced it is reopened
+        PolicyStatus.SUPERSEDED: {PolicyStatus.APPROVED, PolicyStatus.ARCHIVED},
         PolicyStatus.REJECTED: set(),
     }
     EDITABLE = (PolicyStatus.DRAFT, PolicyStatus.RETURNED)

@@ -224,6 +224,26 @@ def policy_withdraw(*, policy: CommissionPolicy, user=None, post: str = "", reas
 
 
 @transaction.atomic
+def policy_reopen(*, policy: CommissionPolicy, user=None, post: str = "", reason: str,
+                  status: str = PolicyStatus.RETURNED) -> CommissionPolicy:
+    """An approved version sent back (退回) or cancelled (作废) before its configuration was re-checked:
+    it becomes editable again (`status`: returned or draft), and the version it had superseded gets back
+    its status and period, as they were before the approval."""
+    OrgUnit.objects.select_for_update().filter(pk=policy.org_unit_id).first()
+    policy = _locked(policy)
+    if policy.status != PolicyStatus.APPROVED:
+        raise ValidationError(f"政策状态为“{policy.get_status_display()}”,不能退回修改。")
+    post = post or _acting_post(user, policy.org_unit)
+    old = policy.replaces
+    if old is not None and old.status == PolicyStatus.SUPERSEDED:
+        old = _locked(old)
+        before = old.history.exclude(status=PolicyStatus.SUPERSEDED).order_by("-history_date", "-history_id").first()
+        old.valid_to = before.valid_to
+        _move(old, before.status, user=user, post=post, reason=f"第{policy.version}版退回修改,本版恢复有效")
+    return _move(policy, status, user=user, post=post, reason=reason)
+
+
+@transaction.atomic
 def policy_approve(*, policy: CommissionPolicy, user=None, post: str = "", reason: str = "审批通过") -> CommissionPolicy:
     """in review → approved. Under a lock on the unit's row (so two approvals of one unit queue), checks the
     overlap again and ends the replaced version the day before this one starts (it becomes superseded)."""

@@ -176,3 +176,55 @@ def test_a_demand_the_city_cannot_serve_goes_to_the_province(drive):
     demand = OutboundDemand.objects.get(pk=process.subject_id)
     assert demand.city.code == "ZZ" and demand.capacity_used == 500
     assert Decimal(done["settlement"]["amount"]) == 500 * demand.settlement_unit_price > 0
+
+
+def _approved_revision(drive, svc):
+    revision = _revision(svc)
+    pid = drive.start("commission-policy", policy=revision.pk)["id"]
+    drive.act("prov_marketing", pid)
+    drive.act("prov_finance", pid)
+    return revision, pid
+
+
+def test_a_policy_returned_after_approval_reopens_and_its_old_version_stands_again(drive, svc):
+    """退回 at the configuration step: the approval is undone until the policy is approved again."""
+    old = CommissionPolicy.objects.get(name=ZZ_POLICY, version=1)
+    before = (old.status, old.valid_to)
+    revision, pid = _approved_revision(drive, svc)
+    back = drive.act("zz_support", pid, "return", comment="系统不支持该阶梯,请调整")
+    assert back["status"] == "returned"
+    revision.refresh_from_db()
+    old.refresh_from_db()
+    assert revision.status == "returned" and (old.status, old.valid_to) == before
+    edited = drive("zz_manager").patch(f"/api/v1/commission-policies/{revision.pk}/",
+                                       {"rules": [{"kind": "per_unit", "business": "new_number", "amount": "40.00"}]},
+                                       format="json")
+    assert edited.status_code == 200
+    again = drive.act("zz_manager", pid, comment="已调整")  # 修改后重新提交
+    assert again["current_post"] == "省市场经营部"  # the changed policy is approved again from the start
+    drive.act("prov_marketing", pid)
+    drive.act("prov_finance", pid)
+    drive.act("zz_support", pid, configuration=_configuration(revision))
+    assert drive.act("zz_supervisor", pid)["status"] == "completed"
+    old.refresh_from_db()
+    assert old.status == "superseded"
+
+
+def test_a_policy_cancelled_before_its_recheck_goes_back_to_draft(drive, svc):
+    old = CommissionPolicy.objects.get(name=ZZ_POLICY, version=1)
+    status = old.status
+    revision, pid = _approved_revision(drive, svc)
+    response = drive("zz_manager").post(f"/api/v1/processes/{pid}/cancel/", {"comment": "政策暂缓执行"}, format="json")
+    assert response.status_code == 200, response.content
+    revision.refresh_from_db()
+    old.refresh_from_db()
+    assert revision.status == "draft" and old.status == status and old.valid_to is None
+
+
+def test_a_policy_under_approval_cannot_be_edited(drive, svc):
+    revision, pid = _approved_revision(drive, svc)
+    response = drive("zz_manager").patch(f"/api/v1/commission-policies/{revision.pk}/", {"name": "偷改"},
+                                         format="json")
+    assert response.status_code in (400, 409)
+    revision.refresh_from_db()
+    assert revision.name != "偷改"

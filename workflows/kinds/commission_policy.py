@@ -48,7 +48,7 @@ class ConfigureStep(StepKind):
 
     code = "configure"
     label = "录入系统配置"
-    actions = ("approve",)
+    actions = ("approve", "return")
     approve_label = "提交配置"
     event, event_label = "configure", "录入系统配置"
     input_class = ConfigurationInput
@@ -150,14 +150,21 @@ class CommissionPolicyKind(ProcessKind):
 
     def on_return(self, *, process, user, post_name):
         policy = _policy(process)
+        reason = f"退回修改({process.number})"
         if policy.status == CommissionPolicy.Status.IN_REVIEW:
-            policies.policy_return(policy=policy, user=user, post=post_name, reason=f"退回修改({process.number})")
+            policies.policy_return(policy=policy, user=user, post=post_name, reason=reason)
+        elif policy.status == CommissionPolicy.Status.APPROVED:  # sent back after approval: approved again
+            policies.policy_reopen(policy=policy, user=user, post=post_name, reason=reason)
 
     def on_resubmit(self, *, process, data, user):
         policies.policy_submit(policy=_policy(process), user=user, reason=f"修改后重新提交({process.number})")
 
     def on_stop(self, *, process, user, post_name):
         policy = _policy(process)
+        if policy.status == CommissionPolicy.Status.APPROVED:  # cancelled before the re-check
+            policies.policy_reopen(policy=policy, user=user, post=post_name, status=CommissionPolicy.Status.DRAFT,
+                                   reason=f"{process.get_state_display()}({process.number})")
+            return
         if policy.status not in (CommissionPolicy.Status.IN_REVIEW, CommissionPolicy.Status.RETURNED):
             return
         if process.state == State.REJECTED:
