@@ -4,18 +4,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.admin_readonly import ReadOnly
+
 from .models import CommissionPolicy, MonthlyVolume, PolicyConfiguration, Rule, VolumeImport
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RuleInline(ReadOnly, admin.TabularInline):

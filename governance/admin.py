@@ -9,6 +9,7 @@ from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_tokens, outbound_admin  # noqa: F401  (API tokens without their keys; outbound models)
+from .admin_readonly import ReadOnly
 from .models import CORE_FIELDS, Attachment, Channel, OrgUnit, Post, PostAssignment
 from .services import channel_update
 
@@ -77,7 +78,7 @@ class ChannelAdmin(NoDeleteMixin, HistoryAdmin, GuardedModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: uploads go through the checked service, and an attachment is never changed or deleted."""
 
     list_display = ("original_name", "kind", "channel", "content_type", "size", "uploaded_by", "uploaded_at")
@@ -85,15 +86,6 @@ class AttachmentAdmin(admin.ModelAdmin):
     search_fields = ("original_name", "channel__name", "channel__node_code", "sha256")
     list_select_related = ("channel", "uploaded_by")
     exclude = ("file",)  # the stored name is internal; files are downloaded from the channel page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PostAssignmentInline(admin.TabularInline):

@@ -2,20 +2,10 @@
 certificates, their events, demands and notifications are read-only (they change only through services)."""
 from django.contrib import admin
 
+from .admin_readonly import ReadOnlyAdmin
 from .models import (
     Certificate, CertificateEvent, ExamLevel, Notification, OutboundAgent, OutboundDemand, OutboundSettings,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboundAgent)

@@ -4,23 +4,9 @@ from django.contrib import admin
 from viewflow.workflow.models import Process, Task
 
 from governance.admin import HistoryAdmin
+from governance.admin_readonly import ReadOnlyAdmin
 
 from .models import ApprovalProcess, ProcessEvent, Route, RouteStep
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shows rows; adds, changes and deletes nothing."""
-
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RouteStepInline(admin.TabularInline):
