@@ -7,8 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commission.selectors import channel_last_estimate
 from governance.models import Attachment, Channel
+from reports.documents import approval_form_html
 from tests.api.conftest import error_messages, is_chinese
 from tests.attachments.conftest import image_bytes, pdf_bytes
+from workflows.models import ApprovalProcess
 
 APPROVERS = ["zz_supervisor", "zz_leader", "prov_marketing"]
 
@@ -115,8 +117,14 @@ def test_commission_item_shows_the_last_estimate(drive, closing):
     assert all(i["last_estimate"] is None for i in drive.process(closing)["checklist"][1:])
 
 
-def test_evidence_upload_of_a_png_works_and_counts_in_the_form(drive, closing):
+def test_the_approval_form_holds_amounts_evidence_and_the_estimate(drive, closing):
     task = drive.task("zz_support", closing)
     assert _upload(drive, "zz_support", task["id"], "回执.png", image_bytes("PNG")).status_code == 201
+    drive.act("zz_support", closing, amount="456.70", date="2026-11-20")
     response = drive("zz_manager").get(f"/api/v1/processes/{closing}/document/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    channel = Channel.objects.select_related("org_unit").get(pk=store().pk)
+    month, amount = channel_last_estimate(channel=channel)
+    html = approval_form_html(ApprovalProcess.objects.get(pk=closing))
+    assert f"最近酬金试算:{month:%Y-%m},{amount:,.2f} 元" in html
+    assert "456.70" in html and "2026-11-20" in html and "1 份" in html
