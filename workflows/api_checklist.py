@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from governance.attachments.api import AttachmentSerializer
 
+from .api import ProcessDetailSerializer
 from .api_operations import ERRORS, _detail
 from .checklist import ItemRecordInput, checklist_evidence_add, checklist_item_record
 
@@ -18,7 +19,8 @@ class EvidenceInput(serializers.Serializer):
 
 
 class ChecklistRecordView(APIView):
-    @extend_schema(request=ItemRecordInput, summary="登记退出清单项(金额、日期、受阻标记)",
+    @extend_schema(request=ItemRecordInput, responses={200: ProcessDetailSerializer, **ERRORS},
+                   summary="登记退出清单项(金额、日期、受阻标记)",
                    description="调用者须能办理该流程当前的清单项任务。blocked=true 须填 blocked_reason;受阻的清单项"
                                "不能确认完成(approve 返回 400),以 blocked=false 再次登记即解除。每次登记写入审批记录。")
     def post(self, request, pk):
