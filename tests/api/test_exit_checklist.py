@@ -128,3 +128,20 @@ def test_the_approval_form_holds_amounts_evidence_and_the_estimate(drive, closin
     html = approval_form_html(ApprovalProcess.objects.get(pk=closing))
     assert f"最近酬金试算:{month:%Y-%m},{amount:,.2f} 元" in html
     assert "456.70" in html and "2026-11-20" in html and "1 份" in html
+
+
+def test_a_done_item_cannot_be_recorded_or_given_evidence_any_more(drive, closing):
+    task = drive.task("zz_support", closing)
+    drive.act("zz_support", closing, amount="10")
+    response = drive("zz_support").post(f"/api/v1/tasks/{task['id']}/checklist/", {"amount": "99"}, format="json")
+    assert response.status_code == 409 and is_chinese(response.json()["detail"])
+    assert _upload(drive, "zz_support", task["id"]).status_code == 409
+    assert drive.process(closing)["checklist"][0]["amount"] == "10.00"
+    assert not Attachment.objects.filter(process_id=closing).exists()
+
+
+def test_an_approval_step_is_not_a_checklist_item(drive):
+    pid = drive.start("exit", channel=store().pk, reason="contract_end")["id"]
+    task = drive.task("zz_supervisor", pid)
+    response = drive("zz_supervisor").post(f"/api/v1/tasks/{task['id']}/checklist/", {"amount": "1"}, format="json")
+    assert response.status_code == 400 and "不是退出清单项" in response.json()["detail"]

@@ -3,7 +3,9 @@ import pytest
 
 from governance.models import Channel
 from tests.api.conftest import error_messages, is_chinese
+from reports.documents import approval_form_html
 from tests.conftest import processes_of
+from workflows.models import ApprovalProcess
 
 APPROVERS = ["zz_supervisor", "zz_leader"]
 
@@ -81,7 +83,10 @@ def test_who_may_file_it(drive, username, expect):
     assert not processes_of(channel).exists()
 
 
-def test_the_approval_form_is_a_pdf(drive):
+def test_the_approval_form_holds_the_request(drive):
     started = _suspend(drive, hall())
     response = drive("zz_manager").get(f"/api/v1/processes/{started['id']}/document/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    html = approval_form_html(ApprovalProcess.objects.get(pk=started["id"]))
+    for words in ("暂停/恢复营业审批单", "暂停营业", "门店装修,暂停营业一个月", "暂停后BOSS不可办理该渠道业务"):
+        assert words in html, words
