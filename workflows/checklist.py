@@ -120,7 +120,9 @@ def _trail(process, task, user, step, action, comment) -> None:
 def checklist_item_record(*, task_id, user, data) -> ApprovalProcess:
     """登记清单项: amount and date, and the blocked flag with its reason (set or cleared)."""
     task, process, step = _open_check(task_id, user)
-    serializer = ItemRecordInput(data=data if isinstance(data, dict) else {})
+    if not hasattr(data, "get"):
+        raise ValidationError("请求内容应为对象,如 {\"amount\": \"100.00\", \"date\": \"2026-11-20\"}。")
+    serializer = ItemRecordInput(data=data)
     if not serializer.is_valid():
         raise ValidationError({k: [str(m) for m in v] for k, v in serializer.errors.items()})
     values = serializer.validated_data

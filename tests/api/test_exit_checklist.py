@@ -145,3 +145,12 @@ def test_an_approval_step_is_not_a_checklist_item(drive):
     task = drive.task("zz_supervisor", pid)
     response = drive("zz_supervisor").post(f"/api/v1/tasks/{task['id']}/checklist/", {"amount": "1"}, format="json")
     assert response.status_code == 400 and "不是退出清单项" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [[1, 2], "text", {"blocked": "maybe"}, {"date": "2026-13-40"}])
+def test_odd_bodies_are_refused_in_chinese(drive, closing, body):
+    task = drive.task("zz_support", closing)
+    response = drive("zz_support").post(f"/api/v1/tasks/{task['id']}/checklist/", body, format="json")
+    assert response.status_code == 400 and is_chinese(response.json()["detail"]), response.json()
+    item = drive.process(closing)["checklist"][0]
+    assert (item["blocked"], item["amount"], item["date"]) == (False, None, None)
