@@ -55,8 +55,10 @@ def test_only_an_active_channel_is_suspended_and_only_a_suspended_one_resumed(dr
     assert Channel.objects.get(pk=channel.pk).status == status
 
 
-@pytest.mark.parametrize("body,field", [({"action": "stop", "reason": "x"}, "action"), ({"reason": "x"}, "action"),
-                                        ({"action": "suspend"}, "reason"), ({"action": "suspend", "reason": " "}, "reason")])
+@pytest.mark.parametrize("body,field", [
+    ({"action": "stop", "reason": "x"}, "action"), ({"reason": "x"}, "action"),
+    ({"action": "suspend"}, "reason"), ({"action": "suspend", "reason": " "}, "reason"),
+])
 def test_bad_requests_are_refused_in_chinese(drive, body, field):
     channel = hall()
     response = drive("zz_manager").post("/api/v1/processes/suspension/", {"channel": channel.pk, **body},

@@ -7,11 +7,11 @@ from rest_framework import serializers
 
 from governance.models import Channel
 
+from ..checklist import (AMOUNT_ERRORS, AMOUNT_LABELS, DATE_LABELS, ITEM_FIELDS, ItemValues, checklist,
+                         checklist_json, item_of, item_store, last_estimate, open_check_task_id, refuse_if_blocked)
 from ..forms import RequestForm
 from ..models import ApprovalProcess, ProcessEvent, State
 from ..registry import register_kind
-from ..checklist import (AMOUNT_ERRORS, AMOUNT_LABELS, DATE_LABELS, ITEM_FIELDS, ItemValues, checklist, checklist_json, item_of,
-                         item_store, last_estimate, open_check_task_id, refuse_if_blocked)
 from .base import Column, CommentInput, Request, StepContext, StepKind
 from .channels import ChannelKind, channel_facts, last_person
 
