@@ -1,5 +1,5 @@
 """The channel's whole life on one timeline (渠道生命周期): its entry, every request about it (新增, 变更,
-暂停/恢复, 退出 …) and every attachment uploaded, newest first. Two queries whatever the channel's age:
+暂停/恢复, 退出 …) and every attachment uploaded, newest first. A fixed number of queries whatever its age:
 its processes in the user's scope, and its attachments."""
 from dataclasses import dataclass
 from datetime import datetime
