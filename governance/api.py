@@ -81,6 +81,8 @@ class ChannelSerializer(serializers.ModelSerializer):
     channel_type_display = serializers.CharField(source="get_channel_type_display", read_only=True)
     star_level_display = serializers.CharField(source="get_star_level_display", read_only=True, label="星级(显示)")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    boss_operable = serializers.SerializerMethodField(
+        label="BOSS可办理", help_text="只有“正常”状态的渠道可在BOSS办理业务;暂停、退出中、已关闭时为 false。")
 
     class Meta:
         model = Channel
@@ -89,6 +91,10 @@ class ChannelSerializer(serializers.ModelSerializer):
         # uniqueness is checked by the model's full_clean in the service, with its own messages
         validators = []
         extra_kwargs = {"node_code": {"validators": []}}
+
+
+    def get_boss_operable(self, channel) -> bool:
+        return channel.status == Channel.Status.ACTIVE
 
 
 class ChannelDetailSerializer(ChannelSerializer):

@@ -18,7 +18,7 @@ STAR_LEVEL_MESSAGE = Channel._meta.get_field("star_level").error_messages["inval
 # columns are the system's.
 CHANNEL_FORM_SECTIONS = (
     ("basic", "基本信息", ("node_code", "name", "channel_type", "star_level", "org_unit", "contact_mobile")),
-    ("operator", "经营单位", ("operator_company", "credit_code", "legal_representative", "business_scope")),
+    ("operator", "经营者", ("operator_company", "credit_code", "legal_representative", "business_scope")),
     ("bank", "银行与合同", ("bank_name", "bank_account", "deposit", "contract_number", "contract_start",
                             "contract_end")),
     ("location", "位置", ("address", "longitude", "latitude", "opening_hours", "floor_area", "staff_count")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, api_operations as ops
+from . import api, api_checklist, api_operations as ops
 
 urlpatterns = [
     path("processes/", api.ProcessListView.as_view(), name="api-processes"),
@@ -21,5 +21,7 @@ urlpatterns = [
     path("tasks/<id:pk>/transfer/", ops.TaskTransferView.as_view(), name="api-task-transfer"),
     path("tasks/<id:pk>/delegate/", ops.TaskDelegateView.as_view(), name="api-task-delegate"),
     path("tasks/<id:pk>/add_approver/", ops.TaskAddApproverView.as_view(), name="api-task-add-approver"),
+    path("tasks/<id:pk>/checklist/", api_checklist.ChecklistRecordView.as_view(), name="api-task-checklist"),
+    path("tasks/<id:pk>/evidence/", api_checklist.ChecklistEvidenceView.as_view(), name="api-task-evidence"),
     path("tasks/<id:pk>/<slug:action>/", api.TaskActionView.as_view(), name="api-task-action"),
 ]

@@ -11,7 +11,7 @@ class WorkflowsConfig(AppConfig):
 
         from . import start_views
         from .kinds import (  # noqa: F401  (importing a kind registers it)
-            certification, change, commission_policy, demand, exit, onboarding, steps,
+            certification, change, commission_policy, demand, exit, onboarding, steps, suspension,
         )
 
         channel_sections.register(start_views.subject_section)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from governance.models import Channel
 from governance.pages import attempt
 from governance.services import acting_assignment
 
@@ -11,6 +12,7 @@ from .engine.start import kind_or_404, open_process_of
 from .registry import KINDS
 from .selectors import processes_of_subject
 from .services import process_start
+from .timeline import channel_timeline
 
 
 def _subject_or_404(spec, user, subject_id):
@@ -58,5 +60,7 @@ def subject_section(request, subject) -> dict | None:
     startable = [] if busy else [
         spec for spec in kinds
         if spec.start_form is not None and spec.start_label and may_start(request.user, spec, subject)]
+    timeline = (channel_timeline(user=request.user, channel=subject, processes=processes)
+                if isinstance(subject, Channel) else None)
     return {"template": "workflows/_subject_processes.html", "processes": processes, "busy": busy,
-            "startable": startable, "subject": subject}
+            "startable": startable, "subject": subject, "timeline": timeline}

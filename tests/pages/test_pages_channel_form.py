@@ -9,7 +9,7 @@ from .conftest import channel_data, text
 
 SECTIONS = {
     "基本信息": {"node_code", "name", "channel_type", "star_level", "org_unit", "contact_mobile"},
-    "经营单位": {"operator_company", "credit_code", "legal_representative", "business_scope"},
+    "经营者": {"operator_company", "credit_code", "legal_representative", "business_scope"},
     "银行与合同": {"bank_name", "bank_account", "deposit", "contract_number", "contract_start", "contract_end"},
     "位置": {"address", "longitude", "latitude", "opening_hours", "floor_area", "staff_count"},
 }

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from governance.display import display_value
+from governance.forms import CHANNEL_FORM_SECTIONS
 from governance.models import CORE_FIELDS, FINANCE_FIELDS, Channel, OrgUnit
 from governance.services import channel_apply_changes
 
@@ -130,6 +131,13 @@ class ChangeForm(RequestForm):
             initial.update({f: c["new"] for f, c in process.payload["changes"].items()})
             initial["effective_date"] = process.payload["effective_date"]
         return initial
+
+    def sections(self) -> list[dict]:
+        """The core fields in the channel form's sections (基本信息, 经营者, 银行与合同, 位置), then the request's own."""
+        groups = [{"key": key, "title": title, "fields": [self[n] for n in names if n in CORE_FIELDS]}
+                  for key, title, names in CHANNEL_FORM_SECTIONS]
+        own = [self[n] for n in self.fields if n not in CORE_FIELDS]
+        return [g for g in groups if g["fields"]] + [{"key": "request", "title": "变更申请", "fields": own}]
 
     def changes(self) -> dict:
         """Fields whose value differs from the channel's: strings, or the unit's pk."""

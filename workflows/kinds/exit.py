@@ -3,13 +3,12 @@ the channel closes after the last one. The items are route rows of the step kind
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from rest_framework import serializers
 
-from governance.display import person
 from governance.models import Channel
-from governance.selectors import post_names
 
+from ..checklist import (AMOUNT_ERRORS, AMOUNT_LABELS, DATE_LABELS, ITEM_FIELDS, ItemValues, checklist,
+                         checklist_json, item_of, item_store, last_estimate, open_check_task_id, refuse_if_blocked)
 from ..forms import RequestForm
 from ..models import ApprovalProcess, ProcessEvent, State
 from ..registry import register_kind
@@ -43,8 +42,45 @@ class ExitForm(RequestForm):
         return {"channel": self.subject.pk, **self.cleaned_data}
 
 
+class CheckInput(CommentInput, ItemValues):
+    """确认清单项: the item's amount (元) and date where relevant, with the opinion."""
+
+
+class CheckForm(RequestForm):
+    """The open item's own fields on the task page; 酬金已结清 also shows the channel's last estimate."""
+
+    amount = forms.DecimalField(label="金额(元)", required=False, min_value=0, max_digits=12, decimal_places=2,
+                                error_messages=AMOUNT_ERRORS)
+    date = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"})
+    template = "workflows/kinds/_check_item.html"
+    rules = None
+
+    def __init__(self, *args, process=None, **kwargs):
+        super().__init__(*args, process=process, **kwargs)
+        step = (process.current_step if process is not None else None) or {}
+        item = step.get("item", "")
+        self.item = item_of(process, step) if process is not None else {}
+        self.is_commission = item == "commission_settled"
+        self.estimate = last_estimate(process) if self.is_commission else None
+        relevant = ITEM_FIELDS.get(item, ("amount", "date"))
+        for name in ("amount", "date"):
+            if name not in relevant:
+                del self.fields[name]
+        if "amount" in self.fields:
+            self.fields["amount"].label = AMOUNT_LABELS.get(item, "金额(元)")
+            self.fields["amount"].initial = self.item.get("amount")
+        if "date" in self.fields:
+            self.fields["date"].label = DATE_LABELS.get(item, "日期")
+            self.fields["date"].initial = self.item.get("date")
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in ("amount", "date") if name in self.fields}
+
+
 class CheckStep(StepKind):
-    """确认清单项: the post confirms one close-out item (its route row's label and payload `item`)."""
+    """确认清单项: the post confirms one close-out item (its route row's label and payload `item`), with its
+    amount and date; an item flagged as blocked (受阻) cannot be confirmed until the flag is cleared."""
 
     code = "check"
     label = "确认"
@@ -53,9 +89,16 @@ class CheckStep(StepKind):
     event = ProcessEvent.Action.CHECK
     signs = False
     state = State.CLOSING
+    input_class = CheckInput
+    form_class = CheckForm
 
     def perform(self, ctx: StepContext) -> str:
-        return ctx.comment or f"已确认:{ctx.step['label']}"
+        refuse_if_blocked(ctx.process, ctx.step)
+        item_store(ctx.process, ctx.step, ctx.data)
+        item = item_of(ctx.process, ctx.step)
+        facts = "".join(f";{label} {item[name]}" for name, label in (("amount", "金额(元)"), ("date", "日期"))
+                        if item.get(name))
+        return (ctx.comment or f"已确认:{ctx.step['label']}") + facts
 
 
 class Exit(ChannelKind):
@@ -94,7 +137,8 @@ class Exit(ChannelKind):
         return "退出清单全部确认,渠道已关闭。"
 
     def detail(self, process, user) -> dict:
-        return {**super().detail(process, user), "exit_reason": process.payload.get("reason", "")}
+        return {**super().detail(process, user), "exit_reason": process.payload.get("reason", ""),
+                "checklist": checklist_json(process)}
 
     def document_context(self, process) -> dict:
         reason = process.payload.get("reason")
@@ -104,26 +148,8 @@ class Exit(ChannelKind):
     def page_context(self, process, user) -> dict:
         reason = process.payload.get("reason")
         return {"exit_reason": ExitReason(reason).label if reason else "",
-                "channel_facts": channel_facts(self, process, user)}
-
-
-def checklist(process) -> list[dict]:
-    """The exit checklist (退出清单): each item, the post that confirms it, who did and when."""
-    names = post_names()
-    confirmed = {e.step_index: e for e in process.events.filter(action=ProcessEvent.Action.CHECK)
-                 .select_related("actor")}
-    rows = []
-    for i, step in enumerate(process.plan):
-        if step["step"] != CheckStep.code:
-            continue
-        event = confirmed.get(i)
-        rows.append({
-            "label": step["label"], "post": names.get(step["post"], step["post"]), "done": event is not None,
-            "by": person(event.actor) if event else "", "by_post": event.post if event else "",
-            "at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M") if event else "",
-            "comment": event.comment if event else "",
-        })
-    return rows
+                "channel_facts": channel_facts(self, process, user), "checklist": checklist(process),
+                "check_task_id": open_check_task_id(process, user)}
 
 
 EXIT = register_kind(Exit())

@@ -182,6 +182,10 @@ class ProcessEvent(models.Model):
         OBJECT = "object", "异议"
         FILING_STANDS = "filing_stands", "报备生效"
         TIMEOUT = "timeout", "超时"
+        RECORD = "record", "登记清单项"
+        BLOCK = "block", "清单项受阻"
+        UNBLOCK = "unblock", "解除受阻"
+        EVIDENCE = "evidence", "上传凭证"
 
     process = models.ForeignKey(ApprovalProcess, on_delete=models.PROTECT, related_name="events")
     task_id = models.BigIntegerField("任务", null=True, blank=True)

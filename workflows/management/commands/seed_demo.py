@@ -103,6 +103,11 @@ OTHER_ROUTES = {
         (posts.OUTBOUND_QA, "qa", {"label": "二级质检(省)", **NOT_EXCLUSIVE}),
         (posts.OUTBOUND_QA, "grant", {"label": "省外呼质检/培训发证", **NOT_EXCLUSIVE}),
     ],
+    # 暂停/恢复营业: the city's supervisor, then its leader (for every channel type and both cities).
+    "suspension": [
+        (posts.CHANNEL_SUPERVISOR, "approve", {}),
+        (posts.BRANCH_LEADER, "approve", {}),
+    ],
     "outbound-demand": [
         (posts.PROVINCE_SUPPORT, "allocate", {"label": "省业务支援中心分配产能", **NOT_EXCLUSIVE}),
     ],
