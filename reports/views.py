@@ -88,7 +88,7 @@ def _filter_form(report: str, data, user):
         choices=[("", "全部"), *units.values_list("pk", "name")],
         help_text="含其下级单位。")
     if not channels:
-        form.fields["channel"].label = "渠道ID"
+        form.fields["channel"].label = "渠道编号"
     return form
 
 

@@ -45,8 +45,9 @@ def inbox(request):
              "badge": _badge(t, processes[t.process_id], request.user), "stay": now - t.created}
             for t in page.object_list]
     tab = form.cleaned_data.get("tab") or "all"
+    filtered = any(request.GET.get(name) for name in ("kind", "org_unit", "date_from", "date_to", "sort"))
     return render(request, "workflows/inbox.html", {"page": page, "rows": rows, "form": form, "tabs": TABS,
-                                                    "tab": tab})
+                                                    "tab": tab, "filtered": filtered or bool(form.errors)})
 
 
 @login_required
