@@ -6,6 +6,13 @@ service's messages beside the fields they concern.
 """
 from django import forms
 
+from governance.models import Post
+from governance.selectors import post_names
+
+from .engine.plan import step_title
+from .lists import hand_candidates
+from .registry import step_for
+
 ACTION_CHOICES = [("approve", "同意"), ("reject", "驳回"), ("return", "退回修改")]
 
 
@@ -46,11 +53,6 @@ def earlier_steps(process) -> list[tuple[int, str]]:
     """The steps a 退回 may go back to: those before the current one that a person decided."""
     if process is None or not process.plan:
         return []
-    from governance.selectors import post_names
-
-    from .engine.plan import step_title
-    from .registry import step_for
-
     names = post_names()
     return [(i, f"第{i + 1}步 {step_title(s, names)}") for i, s in enumerate(process.plan[:process.step_index])
             if step_for(s["step"]).queued]
@@ -78,8 +80,6 @@ class OperationForm(forms.Form):
     """A form on a process or task page that offers the people a request may be handed or copied to."""
 
     def __init__(self, *args, process, user, **kwargs):
-        from .lists import hand_candidates
-
         super().__init__(*args, **kwargs)
         self.process = process
         self.fields["to"].choices = [*self.fields["to"].choices[:1], *hand_candidates(process, user)] \
@@ -109,8 +109,6 @@ class CopyForm(OperationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from governance.models import Post
-
         self.fields["posts"].choices = list(Post.objects.filter(read_only=False).order_by("pk")
                                             .values_list("code", "name"))
 

@@ -1,8 +1,9 @@
 """The daily lists' filters (待办 tabs, kind, unit, date, sort): forms that narrow the scoped selectors' rows.
 Every list starts from a scoping selector, so a filter can only narrow what the user may see."""
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from governance.models import OrgUnit, PostAssignment
 from governance.selectors import units_in_scope
 
 from .models import ApprovalProcess, State
@@ -58,8 +59,6 @@ def inbox_filtered(tasks: QuerySet, user, data) -> tuple[QuerySet, dict]:
 
 
 def _unit_path(unit_id: int) -> str:
-    from governance.models import OrgUnit
-
     unit = OrgUnit.objects.filter(pk=unit_id).first()
     return unit.path if unit else "\0"
 
@@ -78,10 +77,6 @@ def _tab(tasks: QuerySet, user, tab: str) -> QuerySet:
 def hand_candidates(process, user) -> list[tuple[str, str]]:
     """People to offer for 转办/委派/加签/抄送: holders of acting posts in the request's unit, its parents or
     its sub-units (the service still checks each one's scope and 不相容岗位)."""
-    from django.db.models import Q
-
-    from governance.models import PostAssignment
-
     unit = process.org_unit
     parents = [unit.path[:i + 1] for i, ch in enumerate(unit.path) if ch == "/"] + [unit.path]
     holders = (PostAssignment.objects.valid_on().filter(post__read_only=False, user__is_active=True)
