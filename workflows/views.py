@@ -16,7 +16,7 @@ from governance.selectors import can_act
 from .engine.act import RESUBMIT_TITLE, is_countersign, is_delegated, is_revise
 from .engine.plan import step_title
 from .forms import AddApproverForm, CancelForm, CopyForm, HandForm, WithdrawForm, task_form_class
-from .models import ApprovalProcess, Route, RouteStep, State
+from .models import ApprovalProcess, ProcessEvent, Route, RouteStep, State
 from .registry import KINDS, step_for
 from .rows import task_name
 from .selectors import inbox_for_user, open_task_for_user, process_get_or_404, requests_of_user, step_rows
@@ -82,6 +82,14 @@ def _form_class(task, process):
     return task_form_class(step.form_class if step else None)
 
 
+def _delegate_back(task, process, user):
+    """委派 came back: the delegate's opinion, for the owner to confirm (the trail's last word on this task)."""
+    if task.owner_id != user.pk or is_delegated(task):
+        return None
+    last = process.events.filter(task_id=task.pk).order_by("-id").first()
+    return last if last and last.action == ProcessEvent.Action.DELEGATE_DONE else None
+
+
 def task_page(request, task, process, form=None, status=200, operation_forms=None):
     buttons = _action_buttons(task, process, request.user)
     context = _process_context(process, request.user)
@@ -98,6 +106,7 @@ def task_page(request, task, process, form=None, status=200, operation_forms=Non
         ]
     context.update({
         "confirms": CONFIRMS,
+        "delegate_back": _delegate_back(task, process, request.user),
         "buttons_actions": [action for action, _ in buttons],
         "opinions": opinions_of(user=request.user),
         "open_operation": next(iter(forms_in), ""),

@@ -70,6 +70,8 @@ def test_delegate_then_the_owner_confirms(drive, pages):  # noqa: F811
     assert "委派待办" in text(pages("zz_leader").get("/"))
     assert pages("zz_leader").post(f"/tasks/{task}/", {"action": "approve", "comment": "资质无误"}).status_code == 302
     assert ApprovalProcess.objects.get(pk=pid).current_post.code == "channel_supervisor"  # back to the owner
+    confirm = text(pages("zz_supervisor").get(f"/tasks/{task}/"))
+    assert "已按委派提交办理意见:“资质无误”。请确认后办理。" in confirm
     assert pages("zz_supervisor").post(f"/tasks/{task}/", {"action": "approve", "comment": "同意"}).status_code == 302
     actions = list(ProcessEvent.objects.filter(process_id=pid).values_list("action", flat=True))
     assert actions[-3:] == ["delegate", "delegate_done", "approve"]
