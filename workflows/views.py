@@ -107,6 +107,8 @@ def task_page(request, task, process, form=None, status=200, operation_forms=Non
     context.update({
         "confirms": CONFIRMS,
         "delegate_back": _delegate_back(task, process, request.user),
+        "return_event": process.events.filter(action=ProcessEvent.Action.RETURN).select_related("actor")
+        .order_by("-id").first() if is_revise(task) else None,
         "buttons_actions": [action for action, _ in buttons],
         "opinions": opinions_of(user=request.user),
         "open_operation": next(iter(forms_in), ""),

@@ -36,6 +36,8 @@ def test_1_manager_creates_and_submits_a_channel_with_an_attachment(browser_page
     page = browser_page
     sign_in(page, "zz_manager")
     go(page, "/channels/new/")
+    tops = {round(link.bounding_box()["y"]) for link in page.locator("nav.nav a").all()}
+    assert len(tops) == 1, tops  # the whole navigation on one line on a 1366 px laptop
     shot(page, "1-create", 1)
     data = channel_data(n=901)
     _fill(page, data)
@@ -116,6 +118,7 @@ def test_4_a_change_returned_corrected_and_applied(browser_page):  # noqa: F811
     shot(page, "4-change-returned", 1)
     row.locator("a", has_text="处理").click()
     page.wait_for_load_state()
+    assert "店名有错字,请更正" in page.inner_text(".note")  # the reason stands above the correction
     page.fill("[name=name]", "更正后专营店")
     shot(page, "4-change-returned", 2)
     page.fill("textarea[name=comment]", "已更正店名")
