@@ -1,13 +1,15 @@
 """Query-parameter filters of the process list, shared with the Excel export (one definition)."""
 import django_filters
-from django.db.models import Q
+from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from governance.filters import ChannelFilter
 from governance.models import Channel
 
 from .models import ApprovalProcess
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 MAX_ID = 10**18  # ids have at most 18 digits (config.converters.IdConverter)
 
 
@@ -27,8 +29,10 @@ class ProcessFilter(django_filters.FilterSet):
     org_unit = IdFilter(method="in_unit", label="申请单位", help_text="含其下级单位。")
     requester = django_filters.CharFilter(method="of_requester", label="申请人", max_length=150,
                                           help_text="账号或姓名中包含的文字。")
-    created_from = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label="发起日期自")
-    created_to = django_filters.DateFilter(field_name="created", lookup_expr="date__lte", label="发起日期至")
+    created_from = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label="发起日期自",
+                                             widget=DATE_INPUT)
+    created_to = django_filters.DateFilter(field_name="created", lookup_expr="date__lte", label="发起日期至",
+                                           widget=DATE_INPUT, help_text="含当日。")
 
     class Meta:
         model = ApprovalProcess

@@ -77,8 +77,6 @@ def _search_form(request):
                                                      choices=unit_choices(request.user), help_text="含其下级单位。")
     for name in ("kind", "state"):
         form.fields[name].choices = ALL + [c for c in form.fields[name].choices if c[0] != ""]
-    for name in ("created_from", "created_to"):
-        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
     form.fields.pop("channel")
     return form
 

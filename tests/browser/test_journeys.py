@@ -1,5 +1,4 @@
 """Issue 12's eight journeys in Chromium, each writing screenshots of its key pages to docs/screenshots/."""
-import datetime
 import re
 
 import pytest
@@ -10,8 +9,8 @@ from tests import starts
 from tests.pages.conftest import channel_data
 from workflows.models import ApprovalProcess, ProcessEvent
 
-from .journeys import (PHONE, approve_in_page, approve_through, browser_page, go, open_task_in_inbox,  # noqa: F401
-                       person, shot, sign_in)
+from .journeys import (PHONE, approve_in_page, approve_through, browser_page, go, holder,  # noqa: F401
+                       open_task_in_inbox, person, shot, sign_in)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -147,7 +146,6 @@ def test_5_an_exit_with_its_checklist(browser_page):  # noqa: F811
         process = ApprovalProcess.objects.get(pk=process.pk)
         if not process.is_open:
             break
-        from .journeys import holder
         username, _ = holder(process)
         sign_in(page, username)
         open_task_in_inbox(page, process.number)

@@ -1,8 +1,5 @@
 """The daily lists (issue 12): 待办 with its columns, tabs, filters and sorting; 已办; 抄送我的 with mark-read;
 流程查询 for the province and auditors; 常用意见. Scoped (absent outside scope), Chinese, constant queries."""
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from governance.models import Notification, OrgUnit
 from tests.api.conftest import drive  # noqa: F401 (fixture)
 from tests.starts import onboarding_start
