@@ -1,10 +1,12 @@
 """The task operations on the pages (issue 11, CONTRACT "Task operations"): 退回 to a chosen step, 转办, 委派 and
 its confirmation, 加签, 抄送, 作废, 催办; each calls the API's service, refuses bad input in Chinese with nothing
 changed, and answers a race with 409."""
-import re
+from django.contrib.auth import get_user_model
 
+from governance.models import OrgUnit, Post, PostAssignment
 from tests.api.conftest import drive  # noqa: F401 (fixture)
 from workflows.models import ApprovalProcess, CopyNotice, ProcessEvent
+from workflows.services import task_claim
 
 from .conftest import text
 
@@ -117,12 +119,17 @@ def test_copy_cancel_and_remind_on_the_process_page(drive, pages):  # noqa: F811
     assert pages("ly_manager").post(f"/processes/{pid}/cancel/", {"comment": "x"}).status_code == 404
 
 
-def test_a_second_act_on_the_same_task_gets_409(drive, pages):  # noqa: F811
+def test_a_colleague_who_took_the_task_first_wins_the_other_gets_409(drive, pages):  # noqa: F811
+    colleague = get_user_model().objects.create_user("zz_supervisor2", password="x")
+    PostAssignment.objects.create(user=colleague, post=Post.objects.get(code="channel_supervisor"),
+                                  org_unit=OrgUnit.objects.get(code="ZZ"))
     pid = _submitted(drive)
     task = _task(drive, "zz_supervisor", pid)
-    form = pages("zz_supervisor").get(f"/tasks/{task}/").content.decode()
-    assert re.search(r'name="action" value="approve"', form)
-    drive.act_on("zz_supervisor", task, "approve", comment="先办了")
-    late = pages("zz_supervisor").post(f"/tasks/{task}/transfer/", {"to": "zz_leader", "comment": "晚了"})
-    assert late.status_code in (404, 409)
-    assert not ProcessEvent.objects.filter(process_id=pid, action="transfer").exists()
+    assert "转办" in text(pages("zz_supervisor").get(f"/tasks/{task}/"))  # the page as first seen
+    task_claim(task_id=task, user=colleague)
+    before = ProcessEvent.objects.filter(process_id=pid).count()
+    for url, body in [(f"/tasks/{task}/", {"action": "approve", "comment": "同意"}),
+                      (f"/tasks/{task}/transfer/", {"to": "zz_leader", "comment": "出差"})]:
+        late = pages("zz_supervisor").post(url, body)
+        assert late.status_code == 409 and "已由" in text(late), (url, late.status_code)
+    assert ProcessEvent.objects.filter(process_id=pid).count() == before
