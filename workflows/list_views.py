@@ -60,7 +60,8 @@ def done_list(request):
 def copy_list(request):
     unread = request.GET.get("unread") == "1"
     page = Paginator(copies_for_user(user=request.user, unread=unread), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "workflows/copies.html", {"page": page, "unread": unread})
+    unread_count = copies_for_user(user=request.user, unread=True).order_by().count()
+    return render(request, "workflows/copies.html", {"page": page, "unread": unread, "unread_count": unread_count})
 
 
 @login_required

@@ -75,6 +75,7 @@ def test_copies_list_and_mark_read(drive, pages):  # noqa: F811
     copy = CopyNotice.objects.get(process_id=pid, user__username="zz_leader")
     client = pages("zz_leader")
     assert "请知悉" in text(client.get("/copies/?unread=1"))
+    assert '未读<span class="count">1</span>' in client.get("/copies/").content.decode()
     assert pages("zz_supervisor").post(f"/copies/{copy.pk}/read/").status_code == 404  # not theirs: absent
     assert client.post(f"/copies/{copy.pk}/read/").status_code == 302
     copy.refresh_from_db()
