@@ -111,7 +111,7 @@ def one(spec: str) -> None:
             workbook = load_workbook(handle, read_only=True)
             rows = workbook.worksheets[0].iter_rows(values_only=True)
             header = next(rows)
-            same = header[0] == "ID" and [row[0] for row in rows] == expected
+            same = header[0] == "渠道编号" and [row[0] for row in rows] == expected
             workbook.close()
     print(json.dumps({"status": job.status, "error": job.error, "rows": job.row_count, "seconds": seconds,
                       "traced_peak": traced_peak, "rss_added_kib": max(0, rss_peak - rss_before),

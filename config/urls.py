@@ -16,7 +16,6 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("governance.urls")),
     path("", include("reports.urls")),
     path("", include("workflows.urls")),

@@ -62,7 +62,7 @@ def _field(name: str, width: int = 14, display: bool = False) -> Column:
 
 
 CHANNEL_COLUMNS = [
-    Column("ID", lambda c: c.pk, 8),
+    Column("渠道编号", lambda c: c.pk, 8),
     _field("node_code", 16), _field("boss_code", 16), _field("name", 28),
     _field("channel_type", 14, display=True), _field("star_level", 6, display=True),
     Column("归属单位", lambda c: c.org_unit.name, 14), Column("归属单位编码", lambda c: c.org_unit.code, 12),
@@ -107,7 +107,7 @@ def _certificate(value: Callable[[Any], Any], title: str, width: int = 12) -> Co
 
 
 CERTIFICATE_COLUMNS = [  # one row per agent of the agent list (governance.outbound_selectors.agent_list)
-    Column("ID", lambda a: a.pk, 8), Column("工号", lambda a: a.employee_no, 12), Column("姓名", lambda a: a.name, 10),
+    Column("人员编号", lambda a: a.pk, 8), Column("工号", lambda a: a.employee_no, 12), Column("姓名", lambda a: a.name, 10),
     Column("所属单位", lambda a: a.org_unit.name, 14), Column("所属单位编码", lambda a: a.org_unit.code, 12),
     Column("岗位等级", lambda a: a.get_post_level_display(), 8), Column("在岗", lambda a: "是" if a.active else "否", 6),
     _certificate(lambda c: c.pk, "证书编号", 8), _certificate(lambda c: c.get_level_display(), "证书等级", 8),

@@ -80,15 +80,15 @@ def _filter_form(report: str, data, user):
                 field.choices = [choice for choice in field.choices if choice[0] != ""]
     if report == ExportJob.Report.COMMISSION_POLICIES:
         form.fields["org_unit"].queryset = units.filter(tier__in=[OrgUnit.Tier.PROVINCE, OrgUnit.Tier.CITY])
-        form.fields["org_unit"].help_text = "仅该单位本级的政策(与酬金政策接口 org_unit 参数相同)。"
+        form.fields["org_unit"].help_text = "该单位制定的政策(省公司的政策请选择河南省公司)。"
         return form
     channels = report in (ExportJob.Report.CHANNELS, ExportJob.Report.CERTIFICATES)
     form.fields["org_unit"] = forms.TypedChoiceField(
         label="归属单位" if channels else "申请单位", required=False, coerce=int,
         choices=[("", "全部"), *units.values_list("pk", "name")],
-        help_text="含其下级单位。" if channels else "仅该单位本级提交的流程。")
+        help_text="含其下级单位。")
     if not channels:
-        form.fields["channel"].label = "渠道ID"
+        form.fields["channel"].label = "渠道编号"
     return form
 
 

@@ -1,4 +1,5 @@
-"""Chinese by default whatever the browser asks for; English only when chosen."""
+"""Chinese whatever the browser asks for: the app is Chinese-only, with no language switch."""
+from tests.conftest import login
 
 
 def test_chinese_even_for_an_english_browser(client, demo):
@@ -7,9 +8,12 @@ def test_chinese_even_for_an_english_browser(client, demo):
     assert response["Content-Language"] == "zh-hans"
 
 
-def test_english_when_chosen(client, demo):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/login/"})
-    assert "Username" in client.get("/admin/login/").content.decode()
+def test_no_language_switch(client, demo):
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/admin/login/"}).status_code == 404
+    client.cookies["django_language"] = "en"
+    assert "用户名" in client.get("/admin/login/").content.decode()
+    page = login(client, "zz_manager").get("/").content.decode()
+    assert "我的待办" in page and 'name="language"' not in page
 
 
 def test_api_errors_are_chinese_for_an_english_client(client, demo):

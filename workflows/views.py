@@ -11,19 +11,22 @@ from governance.pages import attempt
 from governance.selectors import post_names
 
 from . import chart
-from .engine.act import RESUBMIT_TITLE, is_revise
+from governance.selectors import can_act
+
+from .engine.act import RESUBMIT_TITLE, is_countersign, is_delegated, is_revise
 from .engine.plan import step_title
-from .forms import WithdrawForm, task_form_class
-from .models import ApprovalProcess, Route, RouteStep, State
+from .forms import AddApproverForm, CancelForm, CopyForm, HandForm, WithdrawForm, task_form_class
+from .models import ApprovalProcess, ProcessEvent, Route, RouteStep, State
 from .registry import KINDS, step_for
 from .rows import task_name
-from .selectors import (copies_for_user, inbox_for_user, open_task_for_user, process_get_or_404, processes_by_id,
-                        requests_of_user, step_rows)
-from .services import can_withdraw, process_withdraw, task_act, task_actions, task_claim, task_unclaim
+from .selectors import inbox_for_user, open_task_for_user, process_get_or_404, requests_of_user, step_rows
+from .opinions import opinions_of
+from .services import (can_cancel, can_withdraw, process_withdraw, task_act, task_actions, task_claim,
+                       task_unclaim)
 
 PAGE_SIZE = 20
-COPIES_SHOWN = 20
-ACTION_LABELS = {"approve": "同意", "reject": "驳回", "return": "退回修改"}
+ACTION_LABELS = {"approve": "同意", "reject": "驳回", "return": "退回"}
+CONFIRMS = {"approve": "确定提交?", "reject": "确定驳回?驳回后流程结束。", "return": "确定退回?"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -42,10 +45,19 @@ def _action_buttons(task, process, user) -> list[tuple[str, str]]:
     buttons = []
     for action in task_actions(task, process, user):
         label = ACTION_LABELS[action]
-        if action == "approve":
+        if action == "approve" and is_delegated(task):
+            label = "提交办理意见(交回委派人确认)" if task.owner_id == user.pk else label
+        elif action == "approve":
             label = "重新提交" if is_revise(task) else step_for(step["step"]).approve_label
         buttons.append((action, label))
     return buttons
+
+
+def _may_hand(task, process, user, buttons) -> bool:
+    """转办/委派/加签 are offered to whoever may take the task now, except on a revision, a delegated task or a
+    countersign (the service checks the same)."""
+    return bool(buttons) and task.owner_id in (None, user.pk) and not (
+        is_revise(task) or is_delegated(task) or is_countersign(process.current_step))
 
 
 def _process_context(process: ApprovalProcess, user) -> dict:
@@ -70,10 +82,36 @@ def _form_class(task, process):
     return task_form_class(step.form_class if step else None)
 
 
-def _task_page(request, task, process, form=None, status=200):
+def _delegate_back(task, process, user):
+    """委派 came back: the delegate's opinion, for the owner to confirm (the trail's last word on this task)."""
+    if task.owner_id != user.pk or is_delegated(task):
+        return None
+    last = process.events.filter(task_id=task.pk).order_by("-id").first()
+    return last if last and last.action == ProcessEvent.Action.DELEGATE_DONE else None
+
+
+def task_page(request, task, process, form=None, status=200, operation_forms=None):
     buttons = _action_buttons(task, process, request.user)
     context = _process_context(process, request.user)
+    may_hand = _may_hand(task, process, request.user, buttons)
+    forms_in = operation_forms or {}
+    if may_hand:
+        context["operations"] = [
+            ("transfer", "转办", "交给他人办理,由对方决定。", forms_in.get("transfer") or HandForm(
+                process=process, user=request.user, auto_id="id_transfer_%s")),
+            ("delegate", "委派", "请他人办理后交回您确认。", forms_in.get("delegate") or HandForm(
+                process=process, user=request.user, auto_id="id_delegate_%s")),
+            ("add_approver", "加签", "在本环节之前或之后增加一位审批人。", forms_in.get("add_approver") or AddApproverForm(
+                process=process, user=request.user, auto_id="id_add_%s")),
+        ]
     context.update({
+        "confirms": CONFIRMS,
+        "delegate_back": _delegate_back(task, process, request.user),
+        "return_event": process.events.filter(action=ProcessEvent.Action.RETURN).select_related("actor")
+        .order_by("-id").first() if is_revise(task) else None,
+        "buttons_actions": [action for action, _ in buttons],
+        "opinions": opinions_of(user=request.user),
+        "open_operation": next(iter(forms_in), ""),
         "task": task,
         "form": form or _form_class(task, process)(process=process),
         "buttons": buttons,
@@ -86,11 +124,19 @@ def _task_page(request, task, process, form=None, status=200):
     return render(request, "workflows/task.html", context, status=status)
 
 
-def _process_page(request, process, status=200):
+def process_page(request, process, status=200, operation_forms=None):
     context = _process_context(process, request.user)
+    forms_in, user = operation_forms or {}, request.user
+    acting = can_act(user) or user.is_superuser
     context.update({
-        "my_task": inbox_for_user(user=request.user).filter(process_id=process.pk).first(),
-        "can_withdraw": can_withdraw(process, request.user),
+        "my_task": inbox_for_user(user=user).filter(process_id=process.pk).first(),
+        "can_withdraw": can_withdraw(process, user),
+        "can_cancel": can_cancel(process, user),
+        "can_remind": process.is_open and process.requester_id == user.pk and process.state != State.RETURNED,
+        "cancel_form": forms_in.get("cancel") or CancelForm(auto_id="id_cancel_%s"),
+        "copy_form": (forms_in.get("copy") or CopyForm(process=process, user=user, auto_id="id_copy_%s"))
+        if acting else None,
+        "open_operation": next(iter(forms_in), ""),
         "withdraw_form": WithdrawForm(),
         "step_label": _step_label(process, post_names()),
     })
@@ -98,19 +144,6 @@ def _process_page(request, process, status=200):
 
 
 # ---------------------------------------------------------------- pages
-
-@login_required
-def inbox(request):
-    page = Paginator(inbox_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    tasks = list(page.object_list)
-    copies = list(copies_for_user(user=request.user)[:COPIES_SHOWN])
-    processes = processes_by_id([t.process_id for t in tasks] + [c.process_id for c in copies])
-    names = post_names()
-    rows = [{"task": t, "process": processes[t.process_id], "step": task_name(t, processes[t.process_id], names)}
-            for t in tasks]
-    copy_rows = [{"copy": c, "process": processes.get(c.process_id)} for c in copies]
-    return render(request, "workflows/inbox.html", {"page": page, "rows": rows, "copies": copy_rows})
-
 
 @login_required
 def my_requests(request):
@@ -125,19 +158,21 @@ def my_requests(request):
 def task_detail(request, task_id):
     task, process = open_task_for_user(task_id=task_id, user=request.user)
     if request.method != "POST":
-        return _task_page(request, task, process)
+        return task_page(request, task, process)
     form = _form_class(task, process)(request.POST, process=process)
     if not form.is_valid():
-        return _task_page(request, task, process, form, status=400)
+        return task_page(request, task, process, form, status=400)
     action = form.cleaned_data["action"]
     label = dict(_action_buttons(task, process, request.user)).get(action, ACTION_LABELS[action])
     data = form.service_data() if action == "approve" else {}
+    if action == "return" and form.cleaned_data.get("to_step") is not None:
+        data = {"to_step": form.cleaned_data["to_step"]}
     done, status = attempt(request, lambda: task_act(
         task_id=task.pk, user=request.user, action=action, comment=form.cleaned_data["comment"], data=data),
         form=form)
     if not done:
         task, process = open_task_for_user(task_id=task_id, user=request.user)
-        return _task_page(request, task, process, form if status == 400 else None, status=status)
+        return task_page(request, task, process, form if status == 400 else None, status=status)
     messages.success(request, f"审批单 {done.number}:已{label}。")
     return redirect("workflows:inbox")
 
@@ -148,7 +183,7 @@ def task_claim_view(request, task_id):
     task, status = attempt(request, lambda: task_claim(task_id=task_id, user=request.user))
     if not task:
         task, process = open_task_for_user(task_id=task_id, user=request.user)
-        return _task_page(request, task, process, status=status)
+        return task_page(request, task, process, status=status)
     messages.success(request, "已签收,请处理。")
     return redirect("workflows:task", task_id=task.pk)
 
@@ -159,14 +194,14 @@ def task_unclaim_view(request, task_id):
     task, status = attempt(request, lambda: task_unclaim(task_id=task_id, user=request.user))
     if not task:
         task, process = open_task_for_user(task_id=task_id, user=request.user)
-        return _task_page(request, task, process, status=status)
+        return task_page(request, task, process, status=status)
     messages.success(request, "已放弃签收,任务已退回岗位待办。")
     return redirect("workflows:inbox")
 
 
 @login_required
 def process_detail(request, pk):
-    return _process_page(request, process_get_or_404(user=request.user, pk=pk))
+    return process_page(request, process_get_or_404(user=request.user, pk=pk))
 
 
 @login_required
@@ -178,7 +213,7 @@ def process_withdraw_view(request, pk):
     withdrawn, status = attempt(request, lambda: process_withdraw(process=process, user=request.user,
                                                                   comment=comment))
     if not withdrawn:
-        return _process_page(request, process_get_or_404(user=request.user, pk=pk), status=status)
+        return process_page(request, process_get_or_404(user=request.user, pk=pk), status=status)
     messages.success(request, f"审批单 {withdrawn.number} 已撤回。")
     return redirect("workflows:requests")
 

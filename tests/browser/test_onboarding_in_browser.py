@@ -26,6 +26,7 @@ def page(live_server):
         )
         page = browser.new_page(locale="zh-CN")
         page.base_url = live_server.url
+        page.on("dialog", lambda dialog: dialog.accept())  # 提交/驳回/退回 ask for confirmation first
         yield page
         browser.close()
 

@@ -121,14 +121,14 @@ def test_reject_and_withdraw(pages, number):
 
 
 def test_record_filing_copies_province(pages, number):
-    """特约代理点 is 报备: province marketing is copied, not asked; the copy shows in its inbox."""
+    """特约代理点 is 报备: province marketing is copied, not asked; the copy shows in 抄送我的."""
     channel_id = pages.create_channel(n=4, channel_type="agent_point")
     no = number(pages.submit(channel_id))
     pages.act("zz_supervisor", no)
     pages.act("zz_leader", no)
     assert pages.task_id("prov_marketing", no) is None
-    copies = pages("prov_marketing").get("/").content.decode()
-    assert "抄送给我" in copies and no in copies
+    copies = pages("prov_marketing").get("/copies/").content.decode()
+    assert "抄送我的" in copies and no in copies
     pages.act("zz_support", no, boss_code="ZZ00029999")
     assert Channel.objects.get(pk=channel_id).status == Channel.Status.ACTIVE
 

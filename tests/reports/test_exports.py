@@ -95,7 +95,7 @@ def test_channels_export_holds_exactly_the_list_rows(many_channels, api, export,
     listed = list_rows(api(username), "/api/v1/channels/", **filters)
     rows = export(username, "channels", filters)
     assert rows[0] == header(CHANNEL_COLUMNS)
-    assert all(row[0] != "ID" for row in rows[1:])  # exactly one header row
+    assert rows[0][0] == "渠道编号" and all(row[0] != "渠道编号" for row in rows[1:])  # one Chinese header row
     assert [(r[0], r[3]) for r in rows[1:]] == [(c["id"], c["name"]) for c in listed]
     assert listed, "the case should list something"
 
