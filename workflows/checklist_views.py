@@ -12,7 +12,7 @@ from governance.pages import attempt
 
 from .checklist import AMOUNT_ERRORS, checklist_evidence_add, checklist_item_record
 from .selectors import open_task_for_user
-from .views import _task_page
+from .views import task_page
 
 
 class ItemRecordForm(forms.Form):
@@ -38,7 +38,7 @@ def _refused(request, task_id, status, form=None):
         for message in errors:
             messages.error(request, message)
     task, process = open_task_for_user(task_id=task_id, user=request.user)
-    return _task_page(request, task, process, status=status)
+    return task_page(request, task, process, status=status)
 
 
 @login_required
