@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checklist_views, list_views, op_views, start_views, views
+from . import bulk_views, checklist_views, list_views, op_views, start_views, views
 
 app_name = "workflows"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("processes/", list_views.process_search, name="search"),
     path("opinions/", list_views.opinion_list, name="opinions"),
     path("opinions/<id:pk>/delete/", list_views.opinion_remove, name="opinion_delete"),
+    path("tasks/bulk/", bulk_views.tasks_bulk_view, name="tasks_bulk"),
     path("requests/", views.my_requests, name="requests"),
     path("tasks/<id:task_id>/", views.task_detail, name="task"),
     path("tasks/<id:task_id>/claim/", views.task_claim_view, name="task_claim"),
