@@ -162,6 +162,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+# Approval forms: a data snapshot at completion; the PDF rendered by a worker (when there is one) or on first download.
+APPROVAL_FORM_PRERENDER = env.bool("APPROVAL_FORM_PRERENDER", default=bool(CELERY_BROKER_URL))
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {"task": "workflows.tasks.fire_due_timers", "schedule": timedelta(minutes=1)},
     "requeue-vacant-tasks": {"task": "workflows.tasks.requeue_vacant_tasks", "schedule": timedelta(minutes=10)},

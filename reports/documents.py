@@ -1,8 +1,10 @@
 """The approval form (审批单): one Django template rendered to HTML, then to an A4 PDF by WeasyPrint."""
 import hashlib
+import json
 import logging
 from zoneinfo import ZoneInfo
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -81,21 +83,42 @@ def approval_form_context(process: ApprovalProcess) -> dict:
     }
 
 
+def approval_form_snapshot(process: ApprovalProcess) -> dict:
+    """The form's data as plain JSON (cheap: a few queries, no rendering): what the PDF is made from later."""
+    context = approval_form_context(process)
+    context["process"] = {"number": process.number, "title": process.title, "comment": process.comment,
+                          "is_open": process.is_open}
+    return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+
+
 def approval_form_html(process: ApprovalProcess) -> str:
     return render_to_string("reports/approval_form.html", approval_form_context(process))
 
 
-def approval_form_pdf(process: ApprovalProcess) -> bytes:
+def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # heavy import; only where a PDF is actually made
 
-    return HTML(string=approval_form_html(process)).write_pdf()
+    return HTML(string=html).write_pdf()
+
+
+def approval_form_pdf(process: ApprovalProcess) -> bytes:
+    return html_to_pdf(approval_form_html(process))
+
+
+def snapshot_pdf(snapshot: dict) -> bytes:
+    """The PDF of a stored snapshot (the same template; the data frozen at completion)."""
+    return html_to_pdf(render_to_string("reports/approval_form.html", snapshot))
 
 
 def document_pdf_for(process: ApprovalProcess) -> bytes:
     """The archived PDF of a completed process while its code still matches (and the file is intact),
-    else a fresh rendering of the current state."""
+    rendered from its snapshot on the first download; else a fresh rendering of the current state."""
     archive = archived_document_for(process)
-    if archive is not None:
+    if archive is not None and not archive.sha256 and archive.snapshot:
+        from .jobs import archive_render  # jobs imports this module
+
+        archive = archive_render(archive=archive)
+    if archive is not None and archive.sha256:
         try:
             with archive.file.open("rb") as fh:
                 data = fh.read()

@@ -3,6 +3,7 @@ import logging
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,11 +17,18 @@ from .tasks import archive_approval_form, run_export
 logger = logging.getLogger(__name__)
 
 
+ARCHIVE_EXPIRES = 3600  # s: a queued rendering older than this is dropped (the first download renders it)
+
+
 def document_archive_enqueue(*, process_id: int, **_signal) -> None:
-    """Listens to `process_completed` (sent after the completing transaction commits): queue the archive
-    task (inline when Celery is eager). A failure here must never undo or fail the approval."""
+    """Listens to `process_completed` (sent after the completing transaction commits). The form's data is
+    already stored (a snapshot); with a worker (APPROVAL_FORM_PRERENDER, on when a broker is set) its PDF is
+    rendered in the background, otherwise on the first download. Never inside the approving request, and a
+    failure here never undoes or fails the approval."""
+    if not settings.APPROVAL_FORM_PRERENDER or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
     try:
-        archive_approval_form.delay(process_id)
+        archive_approval_form.apply_async((process_id,), expires=ARCHIVE_EXPIRES)
     except Exception:  # broker down, rendering error in eager mode: log, the API renders on the fly
         logger.exception("审批单归档失败:流程 %s", process_id)
 
