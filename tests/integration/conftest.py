@@ -44,9 +44,9 @@ def database_url() -> str:
 
 def stack_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_SETTINGS"))}
-    env.update(DATABASE_URL=database_url(), CELERY_BROKER_URL=BROKER, CELERY_QUEUE=QUEUE,
-               MEDIA_ROOT=str(settings.MEDIA_ROOT),
-               DJANGO_SETTINGS_MODULE="config.settings", PYTHONUNBUFFERED="1", **extra)
+    env.update({"DATABASE_URL": database_url(), "CELERY_BROKER_URL": BROKER, "CELERY_QUEUE": QUEUE,
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT), "DJANGO_SETTINGS_MODULE": "config.settings",
+                "PYTHONUNBUFFERED": "1", **extra})
     return env
 
 
