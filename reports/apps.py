@@ -8,8 +8,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from workflows.signals import process_completed, process_completing
 
-        from .jobs import document_snapshot_take
-        from .services import document_archive_enqueue
+        from .services import document_archive_enqueue, document_snapshot_on_completion
 
-        process_completing.connect(document_snapshot_take, dispatch_uid="reports.snapshot_on_completion")
+        process_completing.connect(document_snapshot_on_completion, dispatch_uid="reports.snapshot_on_completion")
         process_completed.connect(document_archive_enqueue, dispatch_uid="reports.archive_on_completion")

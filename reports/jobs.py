@@ -2,53 +2,35 @@
 
 Each runs inside a Celery task (reports.tasks) and never raises to it: failures end as a failed job or a log line.
 """
-import hashlib
 import logging
 import tempfile
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from workflows.models import ApprovalProcess
 
-from .documents import approval_form_snapshot, snapshot_pdf
+from .documents import approval_form_snapshot, archive_render
 from .exports import describe, report_spec, write_xlsx
 from .models import ArchivedDocument, ExportJob
-from .selectors import verification_code
 
 logger = logging.getLogger(__name__)
 FAILED_MESSAGE = "导出失败:生成文件时出错,请稍后重试;如仍失败,请联系系统管理员(导出任务 #{pk})。"
 
 
-def document_snapshot_take(*, process: ApprovalProcess, **_signal) -> ArchivedDocument:
-    """Listens to `process_completing` (inside the completing transaction): store the form's data and its
-    verification code, no PDF. A snapshot with an outdated code (a later event) is replaced."""
-    code = verification_code(process)
+def document_snapshot_take(*, process: ApprovalProcess) -> ArchivedDocument:
+    """Store the form's snapshot and its verification code, no PDF (at completion, and for a process completed
+    before snapshots existed). A snapshot with an outdated code (a later event) is replaced."""
     snapshot = approval_form_snapshot(process)
+    code = snapshot["verification_code"]
     archive, created = ArchivedDocument.objects.get_or_create(
         process=process, defaults={"snapshot": snapshot, "verification_code": code})
     if not created and archive.verification_code != code:
         archive.snapshot, archive.verification_code, archive.sha256 = snapshot, code, ""
         archive.save(update_fields=["snapshot", "verification_code", "sha256"])
-    return archive
-
-
-def archive_render(*, archive: ArchivedDocument) -> ArchivedDocument:
-    """Render the snapshot's PDF once and keep it. Two renderers at once: the first to store wins, the
-    other's file is removed and the winner's returned."""
-    data = snapshot_pdf(archive.snapshot)
-    digest = hashlib.sha256(data).hexdigest()
-    name = f"{archive.process.number}-{archive.verification_code.replace('-', '')[:8]}.pdf"
-    stored = archive.file.storage.save(archive.file.field.generate_filename(archive, name), ContentFile(data))
-    won = ArchivedDocument.objects.filter(pk=archive.pk, verification_code=archive.verification_code,
-                                          sha256="").update(file=stored, sha256=digest)
-    if not won:
-        archive.file.storage.delete(stored)
-    archive.refresh_from_db()
     return archive
 
 

@@ -11,10 +11,21 @@ from governance.errors import Conflict, NotAllowed
 from governance.selectors import assignments_of
 
 from .exports import clean_filters, report_spec
+from .jobs import document_snapshot_take
 from .models import ExportJob
 from .tasks import archive_approval_form, run_export
 
 logger = logging.getLogger(__name__)
+
+
+def document_snapshot_on_completion(*, process, **_signal) -> None:
+    """Listens to `process_completing` (inside the completing transaction): the form's snapshot. A failure is
+    logged and rolled back to a savepoint, never the approval's: the download then renders the form afresh."""
+    try:
+        with transaction.atomic():
+            document_snapshot_take(process=process)
+    except Exception:
+        logger.exception("审批单快照失败:流程 %s", process.pk)
 
 
 ARCHIVE_EXPIRES = 3600  # s: a queued rendering older than this is dropped (the first download renders it)

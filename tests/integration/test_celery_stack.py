@@ -29,7 +29,7 @@ def test_a_completed_process_is_archived_by_the_worker(demo, worker):
     process = complete_onboarding(start_onboarding())
     assert process.state == ApprovalProcess.State.COMPLETED
     archive = ArchivedDocument.objects.get(process=process)  # the snapshot, written with the completion
-    assert archive.snapshot["process"]["number"] == process.number
+    assert archive.snapshot["number"] == process.number
     rendered = wait_until(lambda: ArchivedDocument.objects.filter(process=process).exclude(sha256="").first(), 40,
                           "the worker to render the approval form")
     with rendered.file.open("rb") as fh:
