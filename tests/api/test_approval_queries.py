@@ -19,8 +19,8 @@ _codes = itertools.count(7001)
 STEPS = ["zz_supervisor", "zz_leader", "prov_marketing", "zz_support"]
 # Per step (渠道主管, 分管领导, 省市场经营部, 支援中心 with the BOSS code and the completion). PostgreSQL and
 # SQLite give the same counts; the savepoints of the test's outer transaction are included.
-API_CEILING = [56, 56, 53, 103]
-PAGE_CEILING = [58, 58, 55, 104]
+API_CEILING = [56, 56, 53, 104]
+PAGE_CEILING = [58, 58, 55, 105]
 
 
 def _measured(ctx, began, username, kind):
