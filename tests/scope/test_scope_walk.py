@@ -158,12 +158,6 @@ def _converter(route, name) -> str:
     return route[route.rindex("<", 0, start) + 1:start]
 
 
-def _client(client_cls, username, api):
-    if username.startswith("api:"):
-        return api(username[4:])
-    return login(client_cls(), username)
-
-
 @pytest.fixture
 def world(demo):
     return World()
