@@ -84,6 +84,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)  # scripts/prod.sh: 60
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes concurrent writers queue instead of failing on lock upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -161,10 +162,14 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")  # one broker, several installations or test runs
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+# Approval forms: a data snapshot at completion; the PDF rendered by a worker (when there is one) or on first download.
+APPROVAL_FORM_PRERENDER = env.bool("APPROVAL_FORM_PRERENDER", default=bool(CELERY_BROKER_URL))
 CELERY_BEAT_SCHEDULE = {
-    "fire-workflow-timers": {"task": "workflows.tasks.fire_due_timers", "schedule": timedelta(minutes=1)},
+    "fire-workflow-timers": {"task": "workflows.tasks.fire_due_timers",
+                             "schedule": timedelta(seconds=env.int("TIMER_SWEEP_SECONDS", default=60))},
     "requeue-vacant-tasks": {"task": "workflows.tasks.requeue_vacant_tasks", "schedule": timedelta(minutes=10)},
     "sweep-deadlines": {"task": "workflows.tasks.sweep_deadlines", "schedule": timedelta(minutes=5)},
     "settle-filings": {"task": "workflows.tasks.settle_filings", "schedule": timedelta(minutes=10)},

@@ -1,5 +1,6 @@
 """Who may see what: the one scoping selector every page, API view and export goes through."""
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -148,9 +149,17 @@ def units_in_scope(user) -> QuerySet:
     return OrgUnit.objects.filter(q)
 
 
+POST_NAMES_KEY = "governance:post-names"
+POST_NAMES_TTL = 60  # s; a save or delete of a Post clears it at once (governance.signals)
+
+
 def post_names() -> dict[str, str]:
-    """Post code → Chinese name, for titles of steps and queues."""
-    return dict(Post.objects.values_list("code", "name"))
+    """Post code → Chinese name, for titles of steps and queues; cached (one approval asked three times)."""
+    names = cache.get(POST_NAMES_KEY)
+    if names is None:
+        names = dict(Post.objects.values_list("code", "name"))
+        cache.set(POST_NAMES_KEY, names, POST_NAMES_TTL)
+    return names
 
 
 def nearest_holder_unit(unit: OrgUnit, post_code: str) -> OrgUnit | None:

@@ -1,11 +1,14 @@
 """Signal receivers of the governance app (connected in GovernanceConfig.ready)."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
-from django.db.models.signals import post_save
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from config.logins import count_failure
 
+from .models import Post
+from .selectors import POST_NAMES_KEY
 from .tokens import tokens_revoke
 
 
@@ -21,3 +24,9 @@ def revoke_tokens_on_password_change(sender, instance, created, **kwargs):
 def count_login_failure(sender, credentials, request=None, **kwargs):
     if request is not None:
         count_failure(request)
+
+
+@receiver(post_save, sender=Post, dispatch_uid="governance.post_names_on_save")
+@receiver(post_delete, sender=Post, dispatch_uid="governance.post_names_on_delete")
+def forget_post_names(sender, **kwargs):
+    cache.delete(POST_NAMES_KEY)

@@ -3,6 +3,7 @@ import hashlib
 import logging
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from workflows.models import ApprovalProcess, ProcessEvent
 from workflows.registry import step_for
 from workflows.selectors import step_rows
 
+from .models import ArchivedDocument
 from .selectors import archived_document_for, verification_code
 
 logger = logging.getLogger(__name__)
@@ -81,21 +83,56 @@ def approval_form_context(process: ApprovalProcess) -> dict:
     }
 
 
+def approval_form_snapshot(process: ApprovalProcess) -> dict:
+    """The form as it stands, frozen (cheap: a few queries and a template, no PDF): its number, title and
+    verification code, and its HTML, which the PDF is made from later."""
+    context = approval_form_context(process)
+    return {"number": process.number, "title": context["title"], "kind": process.kind,
+            "verification_code": context["verification_code"], "generated": context["generated"],
+            "html": render_to_string("reports/approval_form.html", context)}
+
+
 def approval_form_html(process: ApprovalProcess) -> str:
     return render_to_string("reports/approval_form.html", approval_form_context(process))
 
 
-def approval_form_pdf(process: ApprovalProcess) -> bytes:
+def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # heavy import; only where a PDF is actually made
 
-    return HTML(string=approval_form_html(process)).write_pdf()
+    return HTML(string=html).write_pdf()
+
+
+def approval_form_pdf(process: ApprovalProcess) -> bytes:
+    return html_to_pdf(approval_form_html(process))
+
+
+def snapshot_pdf(snapshot: dict) -> bytes:
+    """The PDF of a stored snapshot (its HTML, frozen at completion)."""
+    return html_to_pdf(snapshot["html"])
+
+
+def archive_render(*, archive: ArchivedDocument) -> ArchivedDocument:
+    """Render the snapshot's PDF once and keep it. Two renderers at once: the first to store wins, the
+    other's file is removed and the winner's returned."""
+    data = snapshot_pdf(archive.snapshot)
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"{archive.snapshot['number']}-{archive.verification_code.replace('-', '')[:8]}.pdf"
+    stored = archive.file.storage.save(archive.file.field.generate_filename(archive, name), ContentFile(data))
+    won = ArchivedDocument.objects.filter(pk=archive.pk, verification_code=archive.verification_code,
+                                          sha256="").update(file=stored, sha256=digest)
+    if not won:
+        archive.file.storage.delete(stored)
+    archive.refresh_from_db()
+    return archive
 
 
 def document_pdf_for(process: ApprovalProcess) -> bytes:
     """The archived PDF of a completed process while its code still matches (and the file is intact),
-    else a fresh rendering of the current state."""
+    rendered from its snapshot on the first download; else a fresh rendering of the current state."""
     archive = archived_document_for(process)
-    if archive is not None:
+    if archive is not None and not archive.sha256 and archive.snapshot:
+        archive = archive_render(archive=archive)
+    if archive is not None and archive.sha256:
         try:
             with archive.file.open("rb") as fh:
                 data = fh.read()

@@ -2,56 +2,48 @@
 
 Each runs inside a Celery task (reports.tasks) and never raises to it: failures end as a failed job or a log line.
 """
-import hashlib
 import logging
 import tempfile
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from workflows.models import ApprovalProcess
 
-from .documents import approval_form_pdf
+from .documents import approval_form_snapshot, archive_render
 from .exports import describe, report_spec, write_xlsx
 from .models import ArchivedDocument, ExportJob
-from .selectors import verification_code
 
 logger = logging.getLogger(__name__)
 FAILED_MESSAGE = "导出失败:生成文件时出错,请稍后重试;如仍失败,请联系系统管理员(导出任务 #{pk})。"
 
 
+def document_snapshot_take(*, process: ApprovalProcess) -> ArchivedDocument:
+    """Store the form's snapshot and its verification code, no PDF (at completion, and for a process completed
+    before snapshots existed). A snapshot with an outdated code (a later event) is replaced."""
+    snapshot = approval_form_snapshot(process)
+    code = snapshot["verification_code"]
+    archive, created = ArchivedDocument.objects.get_or_create(
+        process=process, defaults={"snapshot": snapshot, "verification_code": code})
+    if not created and archive.verification_code != code:
+        archive.snapshot, archive.verification_code, archive.sha256 = snapshot, code, ""
+        archive.save(update_fields=["snapshot", "verification_code", "sha256"])
+    return archive
+
+
 def document_archive(*, process_id: int) -> ArchivedDocument | None:
-    """Render and store the form of a completed process. Idempotent: an archive with the same
-    verification code is kept as it is; one with an outdated code gets the new file (the old file stays)."""
+    """Render and store the form of a completed process (a worker's task; also what a first download does).
+    Idempotent: a rendered archive with the current verification code is kept as it is."""
     process = ApprovalProcess.objects.select_related(
         "org_unit", "receiving_unit", "requester", "requester_post").filter(pk=process_id).first()
     if process is None or process.state != ApprovalProcess.State.COMPLETED:
         return None
-    code = verification_code(process)
-    existing = ArchivedDocument.objects.filter(process=process).first()
-    if existing is not None and existing.verification_code == code:
-        return existing
-    data = approval_form_pdf(process)
-    digest = hashlib.sha256(data).hexdigest()
-    name = f"{process.number}-{code.replace('-', '')[:8]}.pdf"
-    if existing is not None:
-        existing.file.save(name, ContentFile(data), save=False)
-        existing.sha256, existing.verification_code = digest, code
-        existing.save(update_fields=["file", "sha256", "verification_code"])
-        return existing
-    archive = ArchivedDocument(process=process, sha256=digest, verification_code=code)
-    archive.file.save(name, ContentFile(data), save=False)
-    try:
-        with transaction.atomic():
-            archive.save()
-    except IntegrityError:  # a concurrent worker archived it first
-        archive.file.delete(save=False)
-        return ArchivedDocument.objects.get(process=process)
-    return archive
+    with transaction.atomic():
+        archive = document_snapshot_take(process=process)
+    return archive if archive.sha256 else archive_render(archive=archive)
 
 
 def export_run(*, job_id: int) -> ExportJob | None:

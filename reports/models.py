@@ -7,10 +7,15 @@ from workflows.models import ApprovalProcess
 
 
 class ArchivedDocument(models.Model):
+    """The approval form of a completed process: its data snapshot at once, its PDF once rendered."""
+
     process = models.OneToOneField(ApprovalProcess, verbose_name="审批流程", on_delete=models.PROTECT,
                                    related_name="archived_document")
-    file = models.FileField("文件", upload_to="documents/%Y/%m/")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    # The form's data as it stood at completion (written in the completing transaction); the PDF is
+    # rendered from it later, on first download or by a worker, and then kept in `file`.
+    snapshot = models.JSONField("审批单数据", default=dict, blank=True)
+    file = models.FileField("文件", upload_to="documents/%Y/%m/", blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     verification_code = models.CharField("校验码", max_length=19)
     created = models.DateTimeField("归档时间", auto_now_add=True)
 

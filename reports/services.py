@@ -3,6 +3,7 @@ import logging
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,17 +11,35 @@ from governance.errors import Conflict, NotAllowed
 from governance.selectors import assignments_of
 
 from .exports import clean_filters, report_spec
+from .jobs import document_snapshot_take
 from .models import ExportJob
 from .tasks import archive_approval_form, run_export
 
 logger = logging.getLogger(__name__)
 
 
-def document_archive_enqueue(*, process_id: int, **_signal) -> None:
-    """Listens to `process_completed` (sent after the completing transaction commits): queue the archive
-    task (inline when Celery is eager). A failure here must never undo or fail the approval."""
+def document_snapshot_on_completion(*, process, **_signal) -> None:
+    """Listens to `process_completing` (inside the completing transaction): the form's snapshot. A failure is
+    logged and rolled back to a savepoint, never the approval's: the download then renders the form afresh."""
     try:
-        archive_approval_form.delay(process_id)
+        with transaction.atomic():
+            document_snapshot_take(process=process)
+    except Exception:
+        logger.exception("审批单快照失败:流程 %s", process.pk)
+
+
+ARCHIVE_EXPIRES = 3600  # s: a queued rendering older than this is dropped (the first download renders it)
+
+
+def document_archive_enqueue(*, process_id: int, **_signal) -> None:
+    """Listens to `process_completed` (sent after the completing transaction commits). The form's data is
+    already stored (a snapshot); with a worker (APPROVAL_FORM_PRERENDER, on when a broker is set) its PDF is
+    rendered in the background, otherwise on the first download. Never inside the approving request, and a
+    failure here never undoes or fails the approval."""
+    if not settings.APPROVAL_FORM_PRERENDER or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    try:
+        archive_approval_form.apply_async((process_id,), expires=ARCHIVE_EXPIRES)
     except Exception:  # broker down, rendering error in eager mode: log, the API renders on the fly
         logger.exception("审批单归档失败:流程 %s", process_id)
 

@@ -1,4 +1,5 @@
-"""The approval form (审批单): archive on completion, the PDF over the API and in the browser,
+"""The approval form (审批单): a data snapshot on completion, its PDF rendered once on first download (never
+inside the completing request), the PDF over the API and in the browser,
 its Chinese text and fonts, scope, and the verification page.
 
 One onboarding is driven to completion once per module (its archive is the one PDF rendering the
@@ -8,6 +9,8 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -58,7 +61,7 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def completed(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A completed onboarding, archived by the on-commit hook; rolled back after the module."""
+    """A completed onboarding (snapshot at completion, PDF rendered by the first download); rolled back after the module."""
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(
             MEDIA_ROOT=str(media), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
@@ -66,11 +69,20 @@ def completed(django_db_setup, django_db_blocker, tmp_path_factory):
         outer.__enter__()
         try:
             call_command("seed_demo", stdout=open("/dev/null", "w"))
-            with TestCase.captureOnCommitCallbacks(execute=True) as hooks:
+            never = mock.patch.object(documents, "html_to_pdf", side_effect=AssertionError("rendered in request"))
+            with never, TestCase.captureOnCommitCallbacks(execute=True) as hooks:
                 process = complete_onboarding(start_onboarding())
             assert process.state == ApprovalProcess.State.COMPLETED
             assert hooks, "completing a process registers the archive hook"
             archive = ArchivedDocument.objects.get(process=process)
+            assert archive.snapshot["number"] == process.number and not archive.sha256
+            assert archive.snapshot["verification_code"] == archive.verification_code
+            renders = mock.patch.object(documents, "html_to_pdf", wraps=documents.html_to_pdf)
+            with renders as spy:
+                first = documents.document_pdf_for(process)
+                assert documents.document_pdf_for(process) == first
+            assert spy.call_count == 1, "the first download renders the form once, later ones read the file"
+            archive.refresh_from_db()
             with archive.file.open("rb") as fh:
                 pdf = fh.read()
             yield Completed(process.pk, process.number, archive.verification_code, pdf)
@@ -92,7 +104,7 @@ def test_completion_archives_the_form(completed, db):
 
 
 def test_archiving_again_keeps_the_archive(completed, db, monkeypatch):
-    monkeypatch.setattr("reports.jobs.approval_form_pdf", lambda p: pytest.fail("re-rendered"))
+    monkeypatch.setattr("reports.documents.snapshot_pdf", lambda s: pytest.fail("re-rendered"))
     before = ArchivedDocument.objects.get(process_id=completed.pk)
     again = document_archive(process_id=completed.pk)
     assert (again.pk, again.file.name, again.sha256) == (before.pk, before.file.name, before.sha256)
@@ -245,3 +257,18 @@ def test_rejected_form_says_so(demo):
     assert context["steps"][0]["state_display"] == "已驳回"
     assert [e["action"] for e in context["events"]] == ["提交", "驳回"]
     assert context["events"][1]["comment"] == "资料不全" and context["events"][1]["post"] == "渠道主管"
+
+
+def test_a_failing_snapshot_never_fails_the_approval(demo, monkeypatch):
+    def broken(process):
+        raise RuntimeError("模板出错")
+
+    monkeypatch.setattr("reports.jobs.approval_form_snapshot", broken)
+    from governance.models import Channel, ChannelType, OrgUnit
+
+    Channel.objects.create(node_code="ZZ-JS-Q9998", name="快照失败测试厅", channel_type=ChannelType.OWN_HALL,
+                           org_unit=OrgUnit.objects.get(code="ZZ-JS"), address="测试", contact_mobile="13912345678",
+                           created_by=person("zz_manager"))
+    process = complete_onboarding(start_onboarding("ZZ-JS-Q9998"), boss_code="ZZ00029998")
+    assert process.state == ApprovalProcess.State.COMPLETED
+    assert not ArchivedDocument.objects.filter(process=process).exists()  # the download renders it afresh

@@ -12,7 +12,7 @@ from governance.selectors import nearest_holder_unit, post_names, substitute_of
 
 from ..models import ApprovalProcess, CopyNotice, ProcessEvent, RouteStep, State
 from ..registry import step_for
-from ..signals import process_completed
+from ..signals import process_completed, process_completing
 from . import notices
 from .plan import eligible_holders, resolve_queue, step_title
 from .trail import Actor, event_record
@@ -112,6 +112,7 @@ def process_complete(*, process: ApprovalProcess) -> None:
     process.move_to(State.COMPLETED)
     process.save()
     event_record(process=process, action=process.kind_spec.complete_event, comment=comment, step="系统")
+    process_completing.send(sender=ApprovalProcess, process=process)
     pk = process.pk
     transaction.on_commit(lambda: process_completed.send(sender=ApprovalProcess, process_id=pk), robust=True)
     notices.finished(process)
