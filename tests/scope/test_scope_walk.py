@@ -22,7 +22,7 @@ from governance.models import (Attachment, Certificate, Channel, Notification, O
 from reports.models import ExportJob
 from tests import starts
 from tests.conftest import login
-from workflows.models import ApprovalProcess, CopyNotice
+from workflows.models import ApprovalProcess, CopyNotice, StockOpinion
 
 USERS = ["zz_manager", "zz_supervisor", "zz_leader", "zz_support", "zz_outbound", "ly_manager", "ly_supervisor",
          "ly_leader", "ly_support", "ly_outbound", "prov_marketing", "prov_finance", "prov_support",
@@ -31,19 +31,21 @@ GET, POST = "get", "post"
 PUBLIC = None  # no object, no rows of anyone: the login and password pages, the schema, language switch
 LIST = "list"  # no object: rows or choices of the caller's scope
 # URL name → PUBLIC, LIST, or (kind of the <id> object, method). Kinds of a city's data: channel, attachment,
-# agent, certificate, demand, process, task, policy; kinds of one person's data: notification, copy, export.
+# agent, certificate, demand, process, task, policy; kinds of one person's data: notification, copy, export,
+# opinion.
 WALK = {
     "schema": PUBLIC, "api-docs": PUBLIC, "api-token": PUBLIC, "login": PUBLIC, "logout": PUBLIC,
     "password_change": PUBLIC, "password_change_done": PUBLIC, "password_reset": PUBLIC,
     "password_reset_done": PUBLIC, "password_reset_confirm": PUBLIC, "password_reset_complete": PUBLIC,
-    "set_language": PUBLIC, "verify": PUBLIC, "notifications_read_all": PUBLIC,
+    "verify": PUBLIC, "notifications_read_all": PUBLIC,
     "api-me": LIST, "api-channels": LIST, "api-agents": LIST, "api-outbound-demands": LIST,
     "api-notifications": LIST, "api-processes": LIST, "api-tasks": LIST, "api-tasks-done": LIST,
     "api-tasks-bulk": LIST, "api-copies": LIST, "api-commission-policies": LIST, "api-volumes": LIST,
     "api-exports": LIST, "channel_list": LIST, "channel_new": LIST, "notifications": LIST,
     "notification_settings": LIST, "agent_list": LIST, "demand_list": LIST, "demand_new": LIST, "dashboard": LIST,
     "exports": LIST, "export_new": LIST, "inbox": LIST, "requests": LIST, "flows": LIST, "policy_list": LIST,
-    "policy_new": LIST, "volumes": LIST,
+    "policy_new": LIST, "volumes": LIST, "done": LIST, "copies": LIST, "search": LIST, "opinions": LIST,
+    "tasks_bulk": LIST,  # POST only; each foreign task comes back as "not found" in its own result row (tested)
     "api-channel": ("channel", GET), "api-channel-attachments": ("channel", GET),
     "api-attachment-file": ("attachment", GET), "api-agent": ("agent", GET), "api-agent-may-call": ("agent", GET),
     "api-certificate-suspend": ("certificate", POST), "api-certificate-revoke": ("certificate", POST),
@@ -65,11 +67,17 @@ WALK = {
     "process_detail": ("process", GET), "process_withdraw": ("process", POST), "process_chart": ("process", GET),
     "policy_detail": ("policy", GET), "policy_edit": ("policy", GET), "policy_revise": ("policy", POST),
     "policy_versions": ("policy", GET), "policy_estimate": ("policy", GET),
+    "api-task-checklist": ("task", POST), "api-task-evidence": ("task", POST), "checklist_record": ("task", POST),
+    "checklist_evidence": ("task", POST), "task_transfer": ("task", POST), "task_delegate": ("task", POST),
+    "task_add_approver": ("task", POST), "process_cancel": ("process", POST), "process_remind": ("process", POST),
+    "process_copy": ("process", POST), "copy_read": ("copy", POST), "opinion_delete": ("opinion", POST),
 }
 FILL = {"kind": "onboarding", "action": "approve", "uidb64": "MQ", "token": "x-y"}  # non-<id> parameters
 # A body every action accepts as such, so that a refusal can only come from the scope, not from the input.
 VALID = {"comment": "请处理", "reason": "核查", "to": "admin", "position": "after", "action": "approve",
          "kind": "营业执照"}
+MULTIPART = {"api-task-evidence"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PER_CITY = {"channel", "attachment", "agent", "certificate", "demand", "process", "task", "policy"}
 
 
@@ -103,6 +111,7 @@ class World:
             "copy": ("ly_leader", CopyNotice.objects.create(process=self.process["LY"], user=ly_leader).pk),
             "export": ("ly_manager", ExportJob.objects.create(requested_by=user(username="ly_manager"),
                                                              report="channels").pk),
+            "opinion": ("ly_leader", StockOpinion.objects.create(user=ly_leader, text="请补充材料后再报").pk),
         }
         self.markers = {city: self._markers(city) for city in ("ZZ", "LY")}
 
@@ -189,8 +198,10 @@ def test_scope_walk(username, world, api, client):
                 continue
             url = url_of(route, params, pk)
             body = {"channel": pk, **VALID} if name == "api-process-start" else VALID
-            response = http.post(url, body, **({"format": "json"} if is_api else {})) if method == POST \
-                else http.get(url)
+            if name in MULTIPART:  # an upload: a real file, so only the scope can refuse it
+                body = {**VALID, "file": ContentFile(PNG, name="evidence.png")}
+            encoding = {"format": "multipart" if name in MULTIPART else "json"} if is_api else {}
+            response = http.post(url, body, **encoding) if method == POST else http.get(url)
             assert response.status_code == 404, (username, name, url, response.status_code)
     assert _state() == before, "a refused request changed something"
 
@@ -227,7 +238,7 @@ def _state() -> tuple:
             list(Certificate.objects.order_by("pk").values_list("pk", "status")),
             list(CopyNotice.objects.order_by("pk").values_list("pk", "read_at")),
             list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
-            Attachment.objects.count())
+            Attachment.objects.count(), StockOpinion.objects.count())
 
 
 def test_an_export_of_a_zhengzhou_user_holds_no_luoyang_channel(api, django_capture_on_commit_callbacks):
