@@ -76,20 +76,7 @@ if [[ "${SEED_DEMO:-0}" == 1 ]]; then
     log "loading the demo world (seed_demo)"
     "$PY" manage.py seed_demo || die "加载演示数据失败。"
 fi
-# Static files (served by whitenoise): collected again only when they may have changed (compressing
-# ~90 MB takes minutes on 2 cores). COLLECTSTATIC=0 skips it, COLLECTSTATIC=1 forces it.
-static_stamp() {
-    { sha256sum requirements.txt; find . -path ./.venv -prune -o -path ./staticfiles -prune -o \
-        -path '*/static/*' -type f -printf '%p %s %T@\n' | sort; } | sha256sum | cut -d' ' -f1
-}
-if [[ "${COLLECTSTATIC:-auto}" != 0 ]]; then
-    stamp="$(static_stamp)"
-    if [[ "${COLLECTSTATIC:-auto}" == 1 || "$(cat staticfiles/.collected 2>/dev/null)" != "$stamp" ]]; then
-        log "collecting static files"
-        "$PY" manage.py collectstatic --noinput -v 0 || die "collectstatic 失败。"
-        echo "$stamp" > staticfiles/.collected
-    fi
-fi
+bash scripts/static.sh || die "collectstatic 失败。"
 
 .venv/bin/celery -A config worker --loglevel INFO --concurrency "$CELERY_CONCURRENCY" \
     --hostname "channels-worker-$$@%h" &

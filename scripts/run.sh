@@ -8,7 +8,7 @@ bash scripts/setup.sh
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo
-.venv/bin/python manage.py collectstatic --noinput -v 0
+bash scripts/static.sh
 
 # The clock (changes due on a later date, deadlines, 报备 windows, certificate reminders): Celery beat
 # with a broker, otherwise a small loop running beat's schedule once a minute (manage.py run_clock).
