@@ -15,9 +15,9 @@ from governance.attachments.services import attachment_add
 from governance.display import person
 from governance.errors import Conflict, NotAllowed
 from governance.models import Attachment, Channel
-from governance.selectors import can_act, post_names
+from governance.selectors import post_names
 
-from .engine.act import OPEN_TASK, task_actions
+from .engine.act import check_task_open_to, task_actions
 from .engine.actors import actor_for
 from .engine.plan import step_title
 from .engine.trail import event_record
@@ -90,12 +90,7 @@ def refuse_if_blocked(process: ApprovalProcess, step: dict) -> None:
 def _open_check(task_id, user):
     """The caller's open checklist task and its process, or the same refusals as acting on it."""
     task, process = open_task_for_user(task_id=task_id, user=user)
-    if task.status not in OPEN_TASK:
-        raise Conflict("该任务已处理,无需重复操作。")
-    if task.owner_id and task.owner_id != user.pk:
-        raise Conflict(f"该任务已由{person(task.owner)}签收处理。")
-    if not can_act(user) and not user.is_superuser:
-        raise NotAllowed("您的岗位为只读岗位,不能办理。")
+    check_task_open_to(task, user)
     step = process.current_step
     if step is None or step["step"] != CHECK or task.flow_task.name == "revise":
         raise ValidationError(NOT_A_CHECK)

@@ -63,13 +63,18 @@ def _may_take(process, step, user) -> bool:
     return True
 
 
-def _check(task, process, user, action: str) -> None:
+def check_task_open_to(task, user) -> None:
+    """What every touch of a task checks first: still open, not claimed by another, not a read-only post."""
     if task.status not in OPEN_TASK:
         raise Conflict("该任务已处理,无需重复操作。")
     if task.owner_id and task.owner_id != user.pk:
         raise Conflict(f"该任务已由{task.owner.get_full_name() or task.owner}签收处理。")
     if not can_act(user) and not user.is_superuser:
         raise NotAllowed("您的岗位为只读岗位,不能办理。")
+
+
+def _check(task, process, user, action: str) -> None:
+    check_task_open_to(task, user)
     allowed = task_actions(task, process, user)
     if not allowed:
         raise NotAllowed("按不相容岗位分离,您不能办理本申请的这一环节(申请人本人或已签批其他环节),请由同岗位其他人员处理。")
