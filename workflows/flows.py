@@ -81,8 +81,11 @@ class ApprovalFlow(Flow):
         .Assign(assignee)
         .Next(this.decide)
     )
+    # An approval routes to the next step inside the decision itself (engine.act), so one Switch leads on to
+    # the next step, the completion or the wait, without route/has_step/finish nodes per step (fewer queries).
     decide = (flow.Switch().Annotation(title="审批结果")
-              .Case(this.revise, was_returned).Case(this.rejected, was_rejected).Default(this.route))
+              .Case(this.revise, was_returned).Case(this.rejected, was_rejected)
+              .Case(this.review, has_open_step).Case(this.complete, is_due).Default(this.wait))
     revise = flow.View(task_redirect).Annotation(title="修改后重新提交").Assign(requester).Next(this.route)
     rejected = flow.End().Annotation(title="已驳回")
     finish = flow.If(is_due).Annotation(title="已到生效日期?").Then(this.complete).Else(this.wait)
