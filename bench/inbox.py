@@ -390,10 +390,7 @@ class World:
                                         post=post_names[step["post"]], post_code=step["post"], org_unit_id=holder_unit,
                                         step=step_title(step, post_names), task=review, step_index=i,
                                         signs=bool(step["exclusive"])))
-                task(OnboardingFlow.decide, "SWITCH", STATUS.DONE, started=False)
-                task(OnboardingFlow.route, "FUNCTION", STATUS.DONE)
-                task(OnboardingFlow.has_step, "EXCLUSIVE_GATEWAY", STATUS.DONE, started=False)
-                approvals += 1
+                approvals += 1  # the step routes and picks the next node itself: review follows review
             step = plan[step_index]
             current_unit = self.holder_unit(step["post"], unit_id)
             owner = self.holder[(step["post"], current_unit)] if claimed else None

@@ -29,7 +29,6 @@ def post_holders(*, post_code: str, unit: OrgUnit) -> list:
     return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
 
 
-@transaction.atomic
 def notify(*, users, event: str, title: str, body: str = "", link: str = "") -> list[Notification]:
     """One unread notification per distinct active user who has not turned this event off, and an e-mail
     (sent after commit, by Celery) to those who asked for one; returns the in-app notifications."""
@@ -46,7 +45,7 @@ def notify(*, users, event: str, title: str, body: str = "", link: str = "") -> 
     mail = [u.email for u in people if choices.get(u.pk, (True, False))[1] and u.email]
     if mail:
         transaction.on_commit(lambda: send_notification_email.delay(title[:TITLE_MAX], body, link, mail), robust=True)
-    return Notification.objects.bulk_create(rows)
+    return Notification.objects.bulk_create(rows)  # one statement (bulk_create batches in its own transaction)
 
 
 def preferences_of(*, user) -> list[dict]:

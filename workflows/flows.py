@@ -14,6 +14,7 @@ from governance.backends import post_permission
 from .engine import routing
 from .engine.trail import Actor, event_record
 from .models import ApprovalProcess, Decision, ProcessEvent
+from .nodes import DecisionView
 
 
 def task_redirect(request, **kwargs):
@@ -74,13 +75,17 @@ class ApprovalFlow(Flow):
     start = flow.StartHandle(this.start_process).Annotation(title="提交申请").Next(this.route)
     route = flow.Function(this.route_next).Annotation(title="按路由确定下一环节").Next(this.has_step)
     has_step = flow.If(has_open_step).Annotation(title="还有待办环节?").Then(this.review).Else(this.finish)
+    # An approval routes to the next step inside the decision itself (engine.act), so the step leads on at once
+    # to the next step, the completion or the wait: no decide/route/has_step/finish nodes per step (issue 10).
     review = (
-        flow.View(task_redirect)
+        DecisionView(task_redirect)
         .Annotation(title="审批")
         .Permission(queue_permission, obj=queue_unit)
         .Assign(assignee)
-        .Next(this.decide)
+        .Case(this.revise, was_returned).Case(this.rejected, was_rejected)
+        .Case(this.review, has_open_step).Case(this.complete, is_due).Default(this.wait)
     )
+    # no longer entered; kept so that the finished tasks of earlier approvals still name a node
     decide = (flow.Switch().Annotation(title="审批结果")
               .Case(this.revise, was_returned).Case(this.rejected, was_rejected).Default(this.route))
     revise = flow.View(task_redirect).Annotation(title="修改后重新提交").Assign(requester).Next(this.route)

@@ -1,11 +1,15 @@
 """Acting on a task (办理): approve, reject, return (to the requester or an earlier step), resubmit;
 a countersign's votes; a delegate's opinion. The same rules serve pages, API and tests. Exactly one of two
 simultaneous callers wins; the other gets a Conflict (409)."""
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.managers import coerce_to_related_instance
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.errors import Conflict, NotAllowed
@@ -18,6 +22,7 @@ from ..selectors import open_task_for_user
 from . import notices
 from .actors import actor_for
 from .plan import excluded_users, is_exclusive_signature, process_replan, step_title
+from .routing import process_route_next
 from .trail import Actor, event_record
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
@@ -135,7 +140,7 @@ def act_as(*, task, process, actor: Actor, action: str, comment: str, fields: di
         with transaction.atomic():
             if not ApprovalProcess.objects.filter(pk=process.pk, version=seen_version).update(version=F("version") + 1):
                 raise Conflict("该任务已被他人处理,请刷新后查看。")
-            with task.activation() as activation:
+            with _activation(task, process) as activation:
                 user_id = actor.user.pk if actor.user else None
                 if activation.task.status not in OPEN_TASK or (
                         not force and activation.task.owner_id not in (None, user_id)):
@@ -144,17 +149,28 @@ def act_as(*, task, process, actor: Actor, action: str, comment: str, fields: di
                 if _holds_task(process, activation, actor, action, comment, fields):
                     process.save()
                     return ApprovalProcess.objects.get(pk=process.pk)
-                if activation.task.status == STATUS.NEW:
-                    if actor.user is not None:
-                        activation.assign(actor.user)
-                    else:  # the system takes the task as nobody (a deadline, an objection)
-                        activation.task.status = STATUS.ASSIGNED
+                if activation.task.status == STATUS.NEW:  # taken as it is done: saved once, on completion
+                    if actor.user is not None:  # the system takes it as nobody (a deadline, an objection)
+                        activation.task.owner = actor.user
+                    activation.task.status = STATUS.ASSIGNED
                 activation.start(None)
                 _decide(process, activation.task, actor, action, comment, fields)
                 activation.execute()
     except (FlowLockFailed, TransitionNotAllowed):
         raise Conflict("该任务正在被他人处理或已处理,请刷新后查看。")
-    return ApprovalProcess.objects.get(pk=process.pk)
+    return process  # the instance every node of this action saved: already as stored
+
+
+@contextmanager
+def _activation(task, seen: ApprovalProcess):
+    """The task's activation, with task and process read afresh (one query) under the row lock that the version
+    update above already holds (the row the flow's select_for_update lock would take). The signatures read
+    before are still true: a new one needs that lock and a new version."""
+    fresh = Task.objects.select_related("process__approvalprocess").get(pk=task.pk)
+    fresh.process = coerce_to_related_instance(fresh.process.approvalprocess, fresh.flow_task.flow_class.process_class)
+    if "_signatures" in seen.__dict__:
+        fresh.process._signatures = seen._signatures
+    yield fresh.flow_task.activation_class(fresh)
 
 
 def _holds_task(process, activation, actor, action, comment, fields) -> bool:
@@ -222,7 +238,10 @@ def _decide(process: ApprovalProcess, task, actor: Actor, action: str, comment: 
         process.decision = Decision.RETURN
         spec.on_return(process=process, user=actor.user, post_name=actor.post_name)
         notices.returned(process, comment)
-    process.save()
+    if process.decision in (Decision.APPROVE, Decision.REROUTE):
+        process_route_next(process=process)  # saves; the flow's `decide` then opens the next step or finishes
+    else:
+        process.save()
 
 
 def _rejected(process: ApprovalProcess, actor: Actor, reason: str) -> None:

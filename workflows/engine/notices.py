@@ -4,6 +4,7 @@ Each function runs after the transaction that moved the request commits, so a fa
 nobody; each costs a few queries whatever the size of the tables.
 """
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -22,33 +23,34 @@ def _link(process) -> str:
     return f"/processes/{process.pk}/"
 
 
-def current_holders(process) -> list:
+def current_holders(process, *, claimed: bool = True) -> list:
     """Who may take the current step: its person, its countersign members, or the eligible holders of its
-    queue; a holder out of office is stood in for by their substitute."""
+    queue; a holder out of office is stood in for by their substitute. `claimed=False`: the step was just
+    entered, so no task of it is claimed yet (no need to look)."""
     step = process.current_step
     if not process.is_open or step is None or process.current_post_id is None:
         return []
-    if step.get("user"):
-        ids = {step["user"]}
-    elif step.get("members"):
-        ids = set(step["members"])
+    if step.get("user") or step.get("members"):
+        who = Q(pk__in=[step["user"]] if step.get("user") else step["members"])
     else:
-        ids = set(PostAssignment.objects.valid_on().filter(
-            post=process.current_post, org_unit_id=process.current_unit_id).values_list("user_id", flat=True))
-        ids -= excluded_users(process, step)
-    owners = Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN", status=STATUS.ASSIGNED) \
-        .exclude(owner=None).values_list("owner_id", flat=True)
-    ids = set(owners) or ids
-    users = list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+        holders = PostAssignment.objects.valid_on().filter(post_id=process.current_post_id,
+                                                          org_unit_id=process.current_unit_id).values("user_id")
+        who = Q(pk__in=holders) & ~Q(pk__in=excluded_users(process, step))  # one query with the users
+    if claimed:
+        owners = set(Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN", status=STATUS.ASSIGNED)
+                     .exclude(owner=None).values_list("owner_id", flat=True))
+        who = Q(pk__in=owners) if owners else who
+    users = list(get_user_model().objects.filter(who, is_active=True))
     standing_in = substitutes_of(users)
     return [standing_in.get(u.pk, u) for u in users]
 
 
-def new_task(process: ApprovalProcess) -> None:
+def new_task(process: ApprovalProcess, *, entered: bool = False) -> None:
+    """待办 to whoever may take the step now; `entered`: the process has just entered it (nothing claimed)."""
     if not process.is_open:
         return
     step = step_title(process.current_step, post_names()) if process.current_step else ""
-    notify(users=current_holders(process), event=NEW_TASK, title=f"待办:{process.get_kind_display()} {process.number}",
+    notify(users=current_holders(process, claimed=not entered), event=NEW_TASK, title=f"待办:{process.get_kind_display()} {process.number}",
            body=f"{process.title} · {step}", link=_link(process))
 
 

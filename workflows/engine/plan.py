@@ -163,8 +163,15 @@ def excluded_users(process: ApprovalProcess, step: dict) -> set[int]:
 
 def signers_elsewhere(process: ApprovalProcess) -> set[int]:
     """People who signed an exclusive step of this request other than the current one."""
-    return set(process.events.filter(signs=True).exclude(step_index=process.step_index)
-               .values_list("actor_id", flat=True))
+    return {actor for index, actor in signatures(process) if index != process.step_index}
+
+
+def signatures(process: ApprovalProcess) -> list[tuple[int, int]]:
+    """(step index, signer) of the request's signatures, read once per instance; trail.event_record adds
+    each new one (signatures are only recorded there, under the process's version lock)."""
+    if "_signatures" not in process.__dict__:
+        process._signatures = list(process.events.filter(signs=True).values_list("step_index", "actor_id"))
+    return process._signatures
 
 
 def is_exclusive_signature(step: dict) -> bool:

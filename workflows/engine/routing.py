@@ -18,6 +18,7 @@ from .plan import eligible_holders, resolve_queue, step_title
 from .trail import Actor, event_record
 
 COUNTERSIGN = (RouteStep.Mode.ALL, RouteStep.Mode.SHARE)
+OWN_FIELDS = [f.name for f in ApprovalProcess._meta.local_concrete_fields if not f.primary_key]
 
 
 def process_route_next(*, process: ApprovalProcess) -> None:
@@ -28,9 +29,14 @@ def process_route_next(*, process: ApprovalProcess) -> None:
     if step is None:
         process.current_post = process.current_unit = process.step_due = None
         process.move_to(State.SCHEDULED if _waits(process) else State.APPROVED)
-        process.save()
+        _save(process)
         return
     _enter(process, step)
+
+
+def _save(process: ApprovalProcess) -> None:
+    """Routing changes only the approval's own columns: Viewflow's process row is left as it is."""
+    process.save(update_fields=OWN_FIELDS)
 
 
 def _enter(process: ApprovalProcess, step: dict) -> None:
@@ -44,8 +50,8 @@ def _enter(process: ApprovalProcess, step: dict) -> None:
     process.step_due = add_working_days(timezone.now(), step["due_days"]) if step.get("due_days") else None
     process.step_alerts = 0
     process.move_to(step_for(step["step"]).state)
-    process.save()
-    notices.new_task(process)
+    _save(process)
+    notices.new_task(process, entered=True)
 
 
 def _enter_queue(process: ApprovalProcess, step: dict) -> None:
@@ -110,7 +116,7 @@ def process_complete(*, process: ApprovalProcess) -> None:
     """The approved request is carried out by its kind, as the system; the completion is announced on commit."""
     comment = process.kind_spec.complete(process=process)
     process.move_to(State.COMPLETED)
-    process.save()
+    _save(process)
     event_record(process=process, action=process.kind_spec.complete_event, comment=comment, step="系统")
     process_completing.send(sender=ApprovalProcess, process=process)
     pk = process.pk

@@ -41,6 +41,8 @@ def event_record(*, process: ApprovalProcess, action: str, actor: Actor = SYSTEM
                  step: str = "", step_index: int | None = None, unit: OrgUnit | None = None,
                  signs: bool = False, visit: int | None = None) -> ProcessEvent:
     comment = f"{actor.note}{comment or ''}" if actor.note else comment or ""
+    if signs and "_signatures" in process.__dict__:
+        process._signatures.append((step_index, actor.user.pk if actor.user else None))  # plan.signatures
     return ProcessEvent.objects.create(
         process=process, action=action, actor=actor.user, post=actor.post_name, post_code=actor.post_code,
         org_unit=unit or actor.unit, comment=comment, task_id=task.pk if task else None, step=step,

@@ -53,8 +53,8 @@ class AssignCodeStep(StepKind):
     form_class = BossCodeForm
 
     def perform(self, ctx: StepContext) -> str:
-        channel = Channel.objects.get(pk=ctx.process.subject_id)
-        channel = channel_assign_boss_code(channel=channel, boss_code=ctx.data.get("boss_code", ""), user=ctx.user,
+        subject = Channel(pk=ctx.process.subject_id)  # read (and locked) by the service itself
+        channel = channel_assign_boss_code(channel=subject, boss_code=ctx.data.get("boss_code", ""), user=ctx.user,
                                            post_name=ctx.post_name)
         return ctx.comment or f"BOSS编码:{channel.boss_code}"
 
