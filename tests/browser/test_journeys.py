@@ -9,7 +9,7 @@ from tests import starts
 from tests.pages.conftest import channel_data
 from workflows.models import ApprovalProcess, ProcessEvent
 
-from .journeys import (PHONE, approve_in_page, approve_through, browser_page, go, holder,  # noqa: F401
+from .journeys import (LAPTOP, PHONE, approve_in_page, approve_through, browser_page, go, holder,  # noqa: F401
                        open_task_in_inbox, person, shot, sign_in)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -151,6 +151,9 @@ def test_5_an_exit_with_its_checklist(browser_page):  # noqa: F811
         open_task_in_inbox(page, process.number)
         if n == 2:
             shot(page, "5-exit", 2)
+            page.set_viewport_size(PHONE)  # the checklist task (records, evidence, trail) fits a phone too
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            page.set_viewport_size(LAPTOP)
         approve_in_page(page, "已完成")
     channel.refresh_from_db()
     assert channel.status == Channel.Status.CLOSED
