@@ -9,6 +9,16 @@ SEARCH_MAX_CHARS = 100  # a longer search term is refused (400), never sent to t
 MAX_ID = 10**18  # ids have at most 18 digits (config.converters.IdConverter)
 
 
+def in_unit_subtree(queryset, name, unit):
+    """Rows of a unit (an OrgUnit, or its id) and of everything under it (a city's rows sit in its counties and
+    centres); an unknown id filters to nothing. `org_unit` of the queryset's model is the unit."""
+    if not isinstance(unit, OrgUnit):
+        unit = OrgUnit.objects.filter(pk=unit).first() if -MAX_ID < unit < MAX_ID else None
+        if unit is None:
+            return queryset.none()
+    return queryset.filter(org_unit_id__in=unit.descendants().values("pk"))
+
+
 class UnitIdFilter(django_filters.NumberFilter):
     """A unit's id. An unknown id and one outside the caller's scope give the same answer: no rows."""
 
@@ -32,9 +42,4 @@ class ChannelFilter(django_filters.FilterSet):
                                | Q(boss_code__icontains=value))
 
     def in_unit(self, queryset, name, unit):
-        """A unit (an OrgUnit, or its id) and everything under it (a city's channels sit in its counties)."""
-        if not isinstance(unit, OrgUnit):
-            unit = OrgUnit.objects.filter(pk=unit).first() if -MAX_ID < unit < MAX_ID else None
-            if unit is None:
-                return queryset.none()
-        return queryset.filter(org_unit_id__in=unit.descendants().values("pk"))
+        return in_unit_subtree(queryset, name, unit)

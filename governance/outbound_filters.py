@@ -4,6 +4,7 @@ from django_filters.widgets import BooleanWidget
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from .filters import in_unit_subtree
 from .models import Certificate, CertificateStatus, OrgUnit, OutboundAgent, OutboundDemand, PostLevel
 from .models.outbound import status_q
 
@@ -21,11 +22,6 @@ class YesNoWidget(BooleanWidget):
 
 def _current(**lookups):
     return Certificate.objects.filter(agent=OuterRef("pk"), is_current=True, **lookups)
-
-
-def in_unit_subtree(queryset, name, unit):
-    """A unit and everything under it (a city's agents sit in its counties and centres)."""
-    return queryset.filter(org_unit_id__in=unit.descendants().values("pk"))
 
 
 class AgentFilter(django_filters.FilterSet):

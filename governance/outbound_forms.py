@@ -4,7 +4,8 @@ from django import forms
 
 from .demand import MAX_CALLS, filing_units
 from .models import OutboundDemand, PostLevel
-from .outbound_filters import STATUS_CHOICES, AgentFilter, DemandFilter, in_unit_subtree
+from .filters import in_unit_subtree
+from .outbound_filters import STATUS_CHOICES, AgentFilter, DemandFilter
 from .selectors import units_in_scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

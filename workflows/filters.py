@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from governance.filters import ChannelFilter
+from governance.filters import in_unit_subtree
 from governance.models import Channel
 
 from .models import ApprovalProcess
@@ -40,7 +40,7 @@ class ProcessFilter(django_filters.FilterSet):
 
     def in_unit(self, queryset, name, value):
         """申请单位 and everything under it (a city's requests include its counties')."""
-        return ChannelFilter.in_unit(self, queryset, name, int(value))
+        return in_unit_subtree(queryset, name, int(value))
 
     def of_requester(self, queryset, name, value):
         value = value.strip()

@@ -15,8 +15,7 @@ from governance.selectors import post_names
 from .engine.act import is_delegated, is_revise
 from .filters import ProcessFilter
 from .lists import ALL, TABS, inbox_filtered, unit_choices
-from .models import StockOpinion
-from .opinions import opinion_add, opinion_delete
+from .opinions import opinion_add, opinion_delete, own_opinions
 from .rows import task_name
 from .selectors import copies_for_user, done_for_user, inbox_for_user, process_list, processes_by_id
 from .services import copy_mark_read
@@ -115,7 +114,7 @@ def opinion_list(request):
                 return redirect("workflows:opinions")
         else:
             status = 400
-    opinions = StockOpinion.objects.filter(user=request.user)
+    opinions = own_opinions(user=request.user)
     return render(request, "workflows/opinions.html", {"form": form, "opinions": opinions}, status=status)
 
 

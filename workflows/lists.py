@@ -3,7 +3,8 @@ Every list starts from a scoping selector, so a filter can only narrow what the 
 from django import forms
 from django.db.models import Q, QuerySet
 
-from governance.models import OrgUnit, PostAssignment
+from governance.filters import in_unit_subtree
+from governance.models import PostAssignment
 from governance.selectors import units_in_scope
 
 from .models import ApprovalProcess, State
@@ -45,7 +46,7 @@ def inbox_filtered(tasks: QuerySet, user, data) -> tuple[QuerySet, dict]:
     if values.get("kind"):
         processes = processes.filter(kind=values["kind"])
     if values.get("org_unit"):
-        processes = processes.filter(org_unit__path__startswith=_unit_path(values["org_unit"]))
+        processes = in_unit_subtree(processes, "org_unit", values["org_unit"])
     if values.get("kind") or values.get("org_unit"):
         tasks = tasks.filter(process_id__in=processes.values("pk"))
     if values.get("date_from"):
@@ -56,11 +57,6 @@ def inbox_filtered(tasks: QuerySet, user, data) -> tuple[QuerySet, dict]:
     sort = values.get("sort") or "-created"
     tasks = tasks.order_by("process_id", "pk") if sort == "number" else tasks.order_by(sort, "pk")
     return tasks, form
-
-
-def _unit_path(unit_id: int) -> str:
-    unit = OrgUnit.objects.filter(pk=unit_id).first()
-    return unit.path if unit else "\0"
 
 
 def _tab(tasks: QuerySet, user, tab: str) -> QuerySet:
@@ -86,5 +82,6 @@ def hand_candidates(process, user) -> list[tuple[str, str]]:
     for a in holders:
         if a.user_id not in seen:
             seen.add(a.user_id)
-            out.append((a.user.username, f"{a.user.get_full_name() or a.user.username}({a.org_unit.name}·{a.post.name})"))
+            name = a.user.get_full_name() or a.user.username
+            out.append((a.user.username, f"{name}({a.org_unit.name}·{a.post.name})"))
     return out

@@ -8,20 +8,18 @@ from django.views.decorators.http import require_POST
 
 from config.paging import CappedPaginator as Paginator
 from governance.pages import attempt
-from governance.selectors import post_names
+from governance.selectors import can_act, post_names
 
 from . import chart
-from governance.selectors import can_act
-
 from .engine.act import RESUBMIT_TITLE, is_countersign, is_delegated, is_revise
 from .engine.plan import step_title
 from .forms import AddApproverForm, CancelForm, CopyForm, HandForm, WithdrawForm, task_form_class
 from .models import ApprovalProcess, ProcessEvent, Route, RouteStep, State
 from .registry import KINDS, step_for
 from .rows import task_name
-from .selectors import inbox_for_user, open_task_for_user, process_get_or_404, requests_of_user, step_rows
 from .opinions import opinions_of
-from .services import (can_cancel, can_withdraw, process_withdraw, task_act, task_actions, task_claim,
+from .selectors import inbox_for_user, open_task_for_user, process_get_or_404, requests_of_user, step_rows
+from .services import (can_cancel, can_remind, can_withdraw, process_withdraw, task_act, task_actions, task_claim,
                        task_unclaim)
 
 PAGE_SIZE = 20
@@ -132,7 +130,7 @@ def process_page(request, process, status=200, operation_forms=None):
         "my_task": inbox_for_user(user=user).filter(process_id=process.pk).first(),
         "can_withdraw": can_withdraw(process, user),
         "can_cancel": can_cancel(process, user),
-        "can_remind": process.is_open and process.requester_id == user.pk and process.state != State.RETURNED,
+        "can_remind": can_remind(process, user),
         "cancel_form": forms_in.get("cancel") or CancelForm(auto_id="id_cancel_%s"),
         "copy_form": (forms_in.get("copy") or CopyForm(process=process, user=user, auto_id="id_copy_%s"))
         if acting else None,

@@ -11,7 +11,7 @@ from governance.errors import Conflict, NotAllowed, TooSoon
 from governance.models import OrgUnit, Post
 from governance.selectors import nearest_holder_unit
 
-from ..models import ApprovalProcess, ProcessEvent, RouteStep
+from ..models import ApprovalProcess, ProcessEvent, RouteStep, State
 from . import notices
 from .act import OPEN_TASK, act_as
 from .trail import SYSTEM, Actor, event_record
@@ -23,6 +23,11 @@ NOT_YET, BEFORE, AT, HANDLED = 0, 1, 2, 3
 
 def _open_tasks(process):
     return Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN", status__in=OPEN_TASK)
+
+
+def can_remind(process: ApprovalProcess, user) -> bool:
+    """Whether to offer 催办 (no queries): the requester, while a step is with someone else."""
+    return process.is_open and process.requester_id == user.pk and process.state != State.RETURNED
 
 
 def process_remind(*, process: ApprovalProcess, user, now=None) -> int:

@@ -1,7 +1,8 @@
 """Who is told what when a request moves (站内通知, and e-mail for those who chose it).
 
-Each function runs after the transaction that moved the request commits, so a failed approval tells
-nobody; each costs a few queries whatever the size of the tables.
+Each function runs inside the transaction that moves the request: its notices commit with it and its e-mail
+is sent after the commit, so a failed approval tells nobody; each costs a few queries whatever the size of
+the tables.
 """
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -50,7 +51,8 @@ def new_task(process: ApprovalProcess, *, entered: bool = False) -> None:
     if not process.is_open:
         return
     step = step_title(process.current_step, post_names()) if process.current_step else ""
-    notify(users=current_holders(process, claimed=not entered), event=NEW_TASK, title=f"待办:{process.get_kind_display()} {process.number}",
+    notify(users=current_holders(process, claimed=not entered), event=NEW_TASK,
+           title=f"待办:{process.get_kind_display()} {process.number}",
            body=f"{process.title} · {step}", link=_link(process))
 
 
