@@ -193,7 +193,7 @@ def run(base: str, clients: int, seconds: float, db_url: str) -> dict:
         for part in range(len(slots)):
             client = Client(base, toks[username], stats)
             threads.append(threading.Thread(target=approver, args=(client, username, part, len(slots), stop, actions)))
-    began = time.monotonic()
+    began, cpu_before = time.monotonic(), cpu_seconds()
     for thread in threads:
         thread.start()
     time.sleep(seconds)
@@ -201,7 +201,39 @@ def run(base: str, clients: int, seconds: float, db_url: str) -> dict:
     for thread in threads:
         thread.join(60)
     elapsed = time.monotonic() - began
-    return {"stats": stats, "actions": len(actions), "elapsed": elapsed, "marker": marker}
+    cpu_after = cpu_seconds()
+    cpu = {k: cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after}
+    return {"stats": stats, "actions": len(actions), "elapsed": elapsed, "marker": marker, "cpu": cpu}
+
+
+# ---------------------------------------------------------------- where the CPU went (Linux /proc)
+
+GROUPS = {"gunicorn": "gunicorn", "celery worker": "worker", "celery beat": "beat", "postgres": "postgres"}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> dict:
+    """CPU seconds so far: the machine's busy time, and each group's live processes (user + system)."""
+    out = defaultdict(float)
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    out["machine busy"] = (sum(fields) - fields[3] - fields[4]) / TICK  # all but idle and iowait
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = open(f"/proc/{entry}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+            stat = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(stat[11]) + int(stat[12])) / TICK
+        if int(entry) == os.getpid():
+            out["load clients"] += used
+        for group, needle in GROUPS.items():
+            if needle in cmdline and (group != "postgres" or cmdline.startswith("postgres")):
+                out[group] += used
+                break
+    return out
 
 
 def _processes(db_url) -> int:
@@ -247,6 +279,13 @@ CHECKS = {
         WHERE p.process_ptr_id > %(m)s AND p.kind = 'onboarding' AND p.state = 'completed'
             AND (c.status <> 'active' OR c.boss_code IS NULL OR c.boss_code = '')""",
 }
+
+
+def forms(db_url: str, marker: int) -> tuple[int, int]:
+    """Approval forms of the run's completed processes: (rendered to PDF, waiting for a worker or a download)."""
+    with psycopg.connect(db_url) as conn:
+        return conn.execute("SELECT COUNT(*) FILTER (WHERE file <> ''), COUNT(*) FILTER (WHERE file = '') "
+                            "FROM reports_archiveddocument WHERE process_id > %s", [marker]).fetchone()
 
 
 def db_check(db_url: str, marker: int) -> tuple[dict, list[str]]:
@@ -333,6 +372,10 @@ def report(title: str, result: dict, states: dict, problems: list[str]) -> None:
         print(f"{kind:<15}{len(times):>7}{pct(times, 50):>9.0f}{pct(times, 95):>9.0f}{pct(times, 99):>9.0f}  {codes}")
     errors = sum(v for codes in stats.codes.values() for k, v in codes.items() if k >= 500 or k == 0)
     print(f"errors (5xx or no answer): {errors}; first refusals: {stats.errors[:5]}")
+    cpu = result["cpu"]
+    per_request = cpu["machine busy"] * 1000 / max(sum(len(t) for t in stats.times.values()), 1)
+    print(f"CPU seconds during the run: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(cpu.items()))
+          + f"; machine busy per request {per_request:.0f} ms")
     print(f"processes checked, by state: {states}")
     print("database check: " + ("no step lost or doubled" if not problems else "PROBLEMS\n  " + "\n  ".join(problems)))
 
@@ -360,6 +403,8 @@ def main() -> int:
         first = run(base, args.clients, args.seconds, args.database_url)
         states, problems = db_check(args.database_url, first["marker"])
         report(f"empty database, {args.clients} clients", first, states, problems)
+        print("approval forms of the run: {} rendered, {} waiting (rendered on first download)".format(
+            *forms(args.database_url, first["marker"])))
         print(f"processes in the database: {_processes(args.database_url)}")
         failed |= bool(problems)
         if args.preload:
@@ -368,6 +413,8 @@ def main() -> int:
             second = run(base, args.clients, args.seconds, args.database_url)
             states, problems = db_check(args.database_url, first["marker"])  # both runs (and the copies)
             report(f"with {args.preload} more finished processes", second, states, problems)
+            print("approval forms of the run: {} rendered, {} waiting (rendered on first download)".format(
+                *forms(args.database_url, second["marker"])))
             print(f"processes in the database: {_processes(args.database_url)}")
             failed |= bool(problems)
             a, b = first["stats"].times["approve"], second["stats"].times["approve"]

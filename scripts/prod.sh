@@ -4,6 +4,7 @@
 #   SEED_DEMO=1     migrate and load the demo world first (migrations always run; seed only then)
 #   BIND            address of the web server (default 127.0.0.1:8000)
 #   WEB_WORKERS     gunicorn workers (default 4); CELERY_CONCURRENCY worker processes (default 2)
+#   CELERY_NICE     the worker's niceness (default 10: background work yields the CPU to requests)
 #   DJANGO_ENV      "demo" (default: plain http works) or "production" (behind a TLS proxy; then
 #                   SECRET_KEY, APPROVAL_FORM_KEY and ALLOWED_HOSTS are required, see docs/production.md)
 # SIGTERM or Ctrl-C stops everything this script started.
@@ -23,6 +24,7 @@ export DB_CONN_MAX_AGE="${DB_CONN_MAX_AGE:-60}"  # keep database connections bet
 BIND="${BIND:-127.0.0.1:8000}"
 WEB_WORKERS="${WEB_WORKERS:-4}"
 CELERY_CONCURRENCY="${CELERY_CONCURRENCY:-2}"
+CELERY_NICE="${CELERY_NICE:-10}"
 RUN_DIR="$(mktemp -d -t channels-prod.XXXXXX)"
 
 # --- reachability: a clear message instead of a traceback ---------------------------
@@ -78,7 +80,9 @@ if [[ "${SEED_DEMO:-0}" == 1 ]]; then
 fi
 bash scripts/static.sh || die "collectstatic 失败。"
 
-.venv/bin/celery -A config worker --loglevel INFO --concurrency "$CELERY_CONCURRENCY" \
+# Background work yields the CPU to requests: the worker runs at a lower priority (CELERY_NICE, 0 to turn off),
+# so rendering approval forms and exports uses the time the web workers leave (docs/production.md).
+nice -n "$CELERY_NICE" .venv/bin/celery -A config worker --loglevel INFO --concurrency "$CELERY_CONCURRENCY" \
     --hostname "channels-worker-$$@%h" &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel INFO --schedule "$RUN_DIR/celerybeat-schedule" \

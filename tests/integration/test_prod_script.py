@@ -34,6 +34,11 @@ def _group(pgid: int) -> set[int]:
     return {int(pid) for pid, group, stat in rows if int(group) == pgid and not stat.startswith("Z")}
 
 
+def _niceness(pgid: int, needle: str) -> set[int]:
+    out = subprocess.run(["ps", "-o", "ni=,args=", "-g", str(pgid)], capture_output=True, text=True).stdout
+    return {int(line.split(None, 1)[0]) for line in out.splitlines() if needle in line}
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -73,6 +78,8 @@ def test_serves_and_sigterm_stops_everything(tmp_path):
         assert script.poll() is None, log.read_text()
         names = subprocess.run(["ps", "-o", "args=", "-g", str(script.pid)], capture_output=True, text=True).stdout
         assert "gunicorn" in names and " worker " in names and " beat " in names, names
+        assert _niceness(script.pid, " worker ") == {10}  # background work yields the CPU to requests
+        assert _niceness(script.pid, "gunicorn") == {0}
         started = _group(script.pid)
         assert len(started) >= 5  # the script, gunicorn master and 2 workers, the Celery worker, beat
         script.send_signal(signal.SIGTERM)  # to the script alone: it must stop what it started

@@ -140,3 +140,16 @@ def test_route_for_without_any_route_is_an_error(svc):
     Route.objects.all().delete()
     with pytest.raises(ValidationError):
         route_for(kind_for("onboarding"), category="own_hall", tier="county")
+
+
+def test_checking_a_plan_reads_its_holders_once_whatever_its_length(svc, django_assert_num_queries):
+    from workflows.engine.plan import check_plan
+    from tests.services.conftest import plan_for
+
+    channel = svc.new_channel(unit="ZZ-JS", social=True)
+    plan = plan_for("onboarding", channel)
+    assert len(plan) >= 4
+    check_plan(plan)  # warms the cached post names
+    requester = svc.user("zz_manager")
+    with django_assert_num_queries(2):  # the steps' units, then every holder of the plan's posts above them
+        check_plan(plan, requester=requester)

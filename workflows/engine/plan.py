@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from governance.models import OrgUnit, Post, PostAssignment
-from governance.selectors import nearest_holder_unit
+from governance.selectors import post_names
 
 from ..kinds.base import PlanContext, ProcessKind
 from ..models import ApprovalProcess, Route, RouteStep
@@ -61,10 +61,33 @@ def process_replan(process: ApprovalProcess) -> None:
     process.step_index = 0
 
 
+class Holders:
+    """Who validly holds which of `posts` in the given units or above them: one query for a whole plan."""
+
+    def __init__(self, units, posts):
+        paths = {path for unit in units for path in unit.ancestor_paths}
+        self.rows = list(PostAssignment.objects.valid_on().filter(post__code__in=set(posts), org_unit__path__in=paths)
+                         .values_list("post__code", "org_unit_id", "org_unit__path", "org_unit__depth", "user_id"))
+
+    def _above(self, unit: OrgUnit, post_code: str) -> list[tuple]:
+        paths = set(unit.ancestor_paths)
+        return [row for row in self.rows if row[0] == post_code and row[2] in paths]
+
+    def nearest_unit_id(self, unit: OrgUnit, post_code: str) -> int | None:
+        """The unit itself or its nearest ancestor where someone holds the post (nearest_holder_unit)."""
+        rows = self._above(unit, post_code)
+        return max(rows, key=lambda row: row[3])[1] if rows else None
+
+    def users(self, unit: OrgUnit, post_code: str) -> set[int]:
+        return {row[4] for row in self._above(unit, post_code)}
+
+
 def build_plan(rows: list[dict], ctx: PlanContext) -> list[dict]:
     """The steps that apply to this request, each with the unit it starts looking for a holder from.
     A signing step of the same kind that would land in the same queue as an earlier one is not asked twice
     (a second-level QA and the grant by the same post are different questions; two approvals are not)."""
+    units = [unit for unit in (ctx.unit, ctx.receiving_unit) if unit is not None]
+    holders = Holders(units, {row["post"] for row in rows if step_for(row["step"]).signs})
     plan, queues = [], set()
     for row in rows:
         if row["condition"] and not _holds(ctx, row["condition"]):
@@ -74,7 +97,7 @@ def build_plan(rows: list[dict], ctx: PlanContext) -> list[dict]:
             continue
         step = {**row, "unit": unit.pk, "item": row["payload"].get("item", "")}
         if step_for(row["step"]).signs:
-            queue = (row["step"], row["post"], _queue_unit_id(unit, row["post"]))
+            queue = (row["step"], row["post"], holders.nearest_unit_id(unit, row["post"]))
             if queue in queues:
                 continue
             queues.add(queue)
@@ -89,25 +112,20 @@ def _holds(ctx: PlanContext, name: str) -> bool:
     return condition.test(ctx)
 
 
-def _queue_unit_id(unit: OrgUnit, post_code: str):
-    holder = nearest_holder_unit(unit, post_code)
-    return holder.pk if holder else None
-
-
 def check_plan(plan: list[dict], *, requester=None) -> None:
     """Every queued step has a holder above its unit, and one other than the requester where the step
-    excludes them: a request that could never finish is refused now, not left stuck."""
-    for step in plan:
-        if not step_for(step["step"]).queued:
-            continue
-        base = OrgUnit.objects.get(pk=step["unit"])
-        holders = set(PostAssignment.objects.valid_on().filter(post__code=step["post"],
-                                                             org_unit__path__in=base.ancestor_paths)
-                      .values_list("user_id", flat=True))
-        post = Post.objects.filter(code=step["post"]).first() or step["post"]
-        if not holders:
+    excludes them: a request that could never finish is refused now, not left stuck. Two queries for any plan."""
+    queued = [step for step in plan if step_for(step["step"]).queued]
+    if not queued:
+        return
+    units = OrgUnit.objects.in_bulk({step["unit"] for step in queued})
+    holders, names = Holders(units.values(), {step["post"] for step in queued}), post_names()
+    for step in queued:
+        base, post = units[step["unit"]], names.get(step["post"], step["post"])
+        users = holders.users(base, step["post"])
+        if not users:
             raise ValidationError(VACANT.format(unit=base.name, post=post))
-        if requester is not None and not step.get("requester_may_act") and holders == {requester.pk}:
+        if requester is not None and not step.get("requester_may_act") and users == {requester.pk}:
             raise ValidationError(ALONE.format(unit=base.name, post=post))
 
 
