@@ -41,8 +41,12 @@ def _check_unit_in_scope(user, unit: OrgUnit):
         raise ValidationError({"org_unit": "归属单位不在您的管辖范围内。"})
 
 
-def _save(channel: Channel, *, user, post_name: str, reason: str):
-    channel.full_clean()
+def _save(channel: Channel, *, user, post_name: str, reason: str, changed: set[str] | None = None):
+    """Validate and save with a history row. `changed`: the only fields set since the channel was read under
+    its lock; the others were valid when stored and are not checked again (their uniqueness and foreign keys
+    cost a query each)."""
+    unchanged = [f.name for f in Channel._meta.fields if f.name not in changed] if changed else None
+    channel.full_clean(exclude=unchanged)
     channel._history_user = user
     channel._change_reason = reason
     channel._acting_post = post_name
@@ -110,7 +114,7 @@ def channel_set_status(*, channel: Channel, status: str, user, post_name: str, r
         raise ValidationError(
             f"渠道状态不能从“{channel.get_status_display()}”变为“{Channel.Status(status).label}”。")
     channel.status = status
-    _save(channel, user=user, post_name=post_name, reason=reason)
+    _save(channel, user=user, post_name=post_name, reason=reason, changed={"status"})
     return channel
 
 
@@ -136,5 +140,5 @@ def channel_assign_boss_code(*, channel: Channel, boss_code: str, user, post_nam
     if Channel.objects.filter(boss_code=boss_code).exclude(pk=channel.pk).exists():
         raise ValidationError({"boss_code": f"BOSS编码“{boss_code}”已被其他渠道使用。"})
     channel.boss_code = boss_code
-    _save(channel, user=user, post_name=post_name, reason="分配BOSS编码")
+    _save(channel, user=user, post_name=post_name, reason="分配BOSS编码", changed={"boss_code"})
     return channel

@@ -1,4 +1,5 @@
-"""Issue 12's eight journeys in Chromium, each writing screenshots of its key pages to docs/screenshots/."""
+"""Issue 12's eight journeys in Chromium, each taking screenshots of its key pages (to docs/screenshots/ with
+UPDATE_SCREENSHOTS=1)."""
 import re
 
 import pytest

@@ -1,7 +1,6 @@
 """Acting on a task (办理): approve, reject, return (to the requester or an earlier step), resubmit;
 a countersign's votes; a delegate's opinion. The same rules serve pages, API and tests. Exactly one of two
 simultaneous callers wins; the other gets a Conflict (409)."""
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -140,28 +139,27 @@ def act_as(*, task, process, actor: Actor, action: str, comment: str, fields: di
         with transaction.atomic():
             if not ApprovalProcess.objects.filter(pk=process.pk, version=seen_version).update(version=F("version") + 1):
                 raise Conflict("该任务已被他人处理,请刷新后查看。")
-            with _activation(task, process) as activation:
-                user_id = actor.user.pk if actor.user else None
-                if activation.task.status not in OPEN_TASK or (
-                        not force and activation.task.owner_id not in (None, user_id)):
-                    raise Conflict("该任务已处理,无需重复操作。")
-                process = activation.process  # the one instance the flow saves as it moves on
-                if _holds_task(process, activation, actor, action, comment, fields):
-                    process.save()
-                    return ApprovalProcess.objects.get(pk=process.pk)
-                if activation.task.status == STATUS.NEW:  # taken as it is done: saved once, on completion
-                    if actor.user is not None:  # the system takes it as nobody (a deadline, an objection)
-                        activation.task.owner = actor.user
-                    activation.task.status = STATUS.ASSIGNED
-                activation.start(None)
-                _decide(process, activation.task, actor, action, comment, fields)
-                activation.execute()
+            activation = _activation(task, process)
+            user_id = actor.user.pk if actor.user else None
+            if activation.task.status not in OPEN_TASK or (
+                    not force and activation.task.owner_id not in (None, user_id)):
+                raise Conflict("该任务已处理,无需重复操作。")
+            process = activation.process  # the one instance the flow saves as it moves on
+            if _holds_task(process, activation, actor, action, comment, fields):
+                process.save()
+                return ApprovalProcess.objects.get(pk=process.pk)
+            if activation.task.status == STATUS.NEW:  # taken as it is done: saved once, on completion
+                if actor.user is not None:  # the system takes it as nobody (a deadline, an objection)
+                    activation.task.owner = actor.user
+                activation.task.status = STATUS.ASSIGNED
+            activation.start(None)
+            _decide(process, activation.task, actor, action, comment, fields)
+            activation.execute()
     except (FlowLockFailed, TransitionNotAllowed):
         raise Conflict("该任务正在被他人处理或已处理,请刷新后查看。")
     return process  # the instance every node of this action saved: already as stored
 
 
-@contextmanager
 def _activation(task, seen: ApprovalProcess):
     """The task's activation, with task and process read afresh (one query) under the row lock that the version
     update above already holds (the row the flow's select_for_update lock would take). The signatures read
@@ -170,7 +168,7 @@ def _activation(task, seen: ApprovalProcess):
     fresh.process = coerce_to_related_instance(fresh.process.approvalprocess, fresh.flow_task.flow_class.process_class)
     if "_signatures" in seen.__dict__:
         fresh.process._signatures = seen._signatures
-    yield fresh.flow_task.activation_class(fresh)
+    return fresh.flow_task.activation_class(fresh)
 
 
 def _holds_task(process, activation, actor, action, comment, fields) -> bool:
