@@ -1,4 +1,5 @@
-"""The policy and volume lists cost the same number of queries for 2 rows as for 30 (API and pages)."""
+"""The policy and volume lists cost the same number of queries for 2 rows as for 30 (API and pages; a full page
+adds its count)."""
 import pytest
 from django.db import connection
 from django.test import Client
@@ -51,4 +52,4 @@ def test_list_pages_do_not_grow_with_rows(demo, path):
     few, _ = count(client, path)
     grow(28, 2)
     many, _ = count(client, path)
-    assert many == few
+    assert many == few + 1  # the rows fill a page of 20, which then counts them; a short first page needs no count

@@ -1,4 +1,4 @@
-"""The outbound lists cost the same number of queries for a few rows as for many."""
+"""The outbound lists cost the same number of queries for a few rows as for many (a full page adds its count)."""
 import itertools
 
 import pytest
@@ -63,7 +63,7 @@ def test_pages(outbound, path, add):
     few, rows_few = count(client, path, json=False)
     add(30)
     many, rows_many = count(client, path, json=False)
-    assert rows_many > rows_few and many == few
+    assert rows_many > rows_few and many == few + 1  # a full page of 20 counts its rows; a short one needs no count
 
 
 def test_agent_detail_does_not_grow_with_events(outbound, api):
