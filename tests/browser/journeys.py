@@ -2,6 +2,7 @@
 and moving a request on through the services where a journey is not about that step."""
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,10 @@ PEOPLE = ["zz_supervisor", "zz_leader", "prov_marketing", "prov_finance", "zz_su
           "zz_manager", "ly_leader"]
 
 
-@pytest.fixture
-def browser_page(live_server, settings):
-    """A signed-out Chromium page at laptop size, over the seeded demo world; confirmations are accepted."""
+@contextmanager
+def chromium_page(live_server, **options):
+    """A Chromium page (zh-CN) on the live server; confirmations are accepted and kept in `page.confirmations`."""
     assert os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}: run scripts/setup.sh (Debian's chromium)"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
     from playwright.sync_api import sync_playwright
 
@@ -34,12 +33,21 @@ def browser_page(live_server, settings):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        page = browser.new_page(locale="zh-CN", viewport=LAPTOP, accept_downloads=True)
+        page = browser.new_page(locale="zh-CN", **options)
         page.base_url = live_server.url
         page.confirmations = []
         page.on("dialog", lambda dialog: (page.confirmations.append(dialog.message), dialog.accept()))
         yield page
         browser.close()
+
+
+@pytest.fixture
+def browser_page(live_server, settings):
+    """A signed-out Chromium page at laptop size, over the seeded demo world."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    with chromium_page(live_server, viewport=LAPTOP, accept_downloads=True) as page:
+        yield page
 
 
 def sign_in(page, username):

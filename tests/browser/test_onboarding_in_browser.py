@@ -9,33 +9,15 @@ from workflows import services
 from workflows.models import ApprovalProcess
 from tests import starts
 
+from .journeys import chromium_page, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
 def page(live_server):
-    assert os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}: run scripts/setup.sh (Debian's chromium)"
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        page = browser.new_page(locale="zh-CN")
-        page.base_url = live_server.url
-        page.on("dialog", lambda dialog: dialog.accept())  # 提交/驳回/退回 ask for confirmation first
+    with chromium_page(live_server) as page:  # 提交/驳回/退回 ask for confirmation first: accepted
         yield page
-        browser.close()
-
-
-def sign_in(page, username):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo-pass-2026")
-    page.click("button:has-text('登录')")
 
 
 def test_supervisor_approves_from_the_inbox(page, settings):

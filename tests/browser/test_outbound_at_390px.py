@@ -7,7 +7,8 @@ from django.core.management import call_command
 from governance.models import OutboundAgent
 from governance.outbound_demo import seed_outbound
 
-from .test_onboarding_in_browser import page, sign_in  # noqa: F401 (the Chromium fixture)
+from .journeys import sign_in
+from .test_onboarding_in_browser import page  # noqa: F401 (the Chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
