@@ -174,6 +174,28 @@ def nearest_holder_unit(unit: OrgUnit, post_code: str) -> OrgUnit | None:
     return first.org_unit if first else None
 
 
+class PostHolders:
+    """Who validly holds which of `posts` in the given units or above them, read in one query: what
+    nearest_holder_unit answers for one unit and post, for a whole plan at once."""
+
+    def __init__(self, units, posts):
+        paths = {path for unit in units for path in unit.ancestor_paths}
+        self.rows = list(PostAssignment.objects.valid_on().filter(post__code__in=set(posts), org_unit__path__in=paths)
+                         .values_list("post__code", "org_unit_id", "org_unit__path", "org_unit__depth", "user_id"))
+
+    def _above(self, unit: OrgUnit, post_code: str) -> list[tuple]:
+        paths = set(unit.ancestor_paths)
+        return [row for row in self.rows if row[0] == post_code and row[2] in paths]
+
+    def nearest_unit_id(self, unit: OrgUnit, post_code: str) -> int | None:
+        """The unit itself or its nearest ancestor where someone holds the post (nearest_holder_unit)."""
+        rows = self._above(unit, post_code)
+        return max(rows, key=lambda row: row[3])[1] if rows else None
+
+    def users(self, unit: OrgUnit, post_code: str) -> set[int]:
+        return {row[4] for row in self._above(unit, post_code)}
+
+
 def filtered(filterset_class, queryset: QuerySet, filters) -> QuerySet:
     """`queryset` narrowed by a django-filter FilterSet; invalid values raise ValidationError with the
     form's messages (Chinese), which the API maps to 400. Unknown keys are ignored, as in a query string."""

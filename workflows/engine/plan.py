@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from governance.models import OrgUnit, Post, PostAssignment
-from governance.selectors import post_names
+from governance.selectors import PostHolders, post_names
 
 from ..kinds.base import PlanContext, ProcessKind
 from ..models import ApprovalProcess, Route, RouteStep
@@ -61,33 +61,12 @@ def process_replan(process: ApprovalProcess) -> None:
     process.step_index = 0
 
 
-class Holders:
-    """Who validly holds which of `posts` in the given units or above them: one query for a whole plan."""
-
-    def __init__(self, units, posts):
-        paths = {path for unit in units for path in unit.ancestor_paths}
-        self.rows = list(PostAssignment.objects.valid_on().filter(post__code__in=set(posts), org_unit__path__in=paths)
-                         .values_list("post__code", "org_unit_id", "org_unit__path", "org_unit__depth", "user_id"))
-
-    def _above(self, unit: OrgUnit, post_code: str) -> list[tuple]:
-        paths = set(unit.ancestor_paths)
-        return [row for row in self.rows if row[0] == post_code and row[2] in paths]
-
-    def nearest_unit_id(self, unit: OrgUnit, post_code: str) -> int | None:
-        """The unit itself or its nearest ancestor where someone holds the post (nearest_holder_unit)."""
-        rows = self._above(unit, post_code)
-        return max(rows, key=lambda row: row[3])[1] if rows else None
-
-    def users(self, unit: OrgUnit, post_code: str) -> set[int]:
-        return {row[4] for row in self._above(unit, post_code)}
-
-
 def build_plan(rows: list[dict], ctx: PlanContext) -> list[dict]:
     """The steps that apply to this request, each with the unit it starts looking for a holder from.
     A signing step of the same kind that would land in the same queue as an earlier one is not asked twice
     (a second-level QA and the grant by the same post are different questions; two approvals are not)."""
     units = [unit for unit in (ctx.unit, ctx.receiving_unit) if unit is not None]
-    holders = Holders(units, {row["post"] for row in rows if step_for(row["step"]).signs})
+    holders = PostHolders(units, {row["post"] for row in rows if step_for(row["step"]).signs})
     plan, queues = [], set()
     for row in rows:
         if row["condition"] and not _holds(ctx, row["condition"]):
@@ -119,7 +98,7 @@ def check_plan(plan: list[dict], *, requester=None) -> None:
     if not queued:
         return
     units = OrgUnit.objects.in_bulk({step["unit"] for step in queued})
-    holders, names = Holders(units.values(), {step["post"] for step in queued}), post_names()
+    holders, names = PostHolders(units.values(), {step["post"] for step in queued}), post_names()
     for step in queued:
         base, post = units[step["unit"]], names.get(step["post"], step["post"])
         users = holders.users(base, step["post"])
