@@ -74,9 +74,8 @@ def hand_candidates(process, user) -> list[tuple[str, str]]:
     """People to offer for 转办/委派/加签/抄送: holders of acting posts in the request's unit, its parents or
     its sub-units (the service still checks each one's scope and 不相容岗位)."""
     unit = process.org_unit
-    parents = [unit.path[:i + 1] for i, ch in enumerate(unit.path) if ch == "/"] + [unit.path]
     holders = (PostAssignment.objects.valid_on().filter(post__read_only=False, user__is_active=True)
-               .filter(Q(org_unit__path__in=parents) | Q(org_unit__path__startswith=unit.path))
+               .filter(Q(org_unit__path__in=unit.ancestor_paths) | Q(org_unit__path__startswith=unit.path))
                .exclude(user=user).select_related("user", "post", "org_unit").order_by("org_unit__path", "post_id"))
     seen, out = set(), []
     for a in holders:

@@ -48,6 +48,7 @@ def test_transfer_on_the_page_needs_a_reason_and_a_person_in_scope(drive, pages)
     client = pages("zz_supervisor")
     page = client.get(f"/tasks/{task}/").content.decode()
     assert 'value="zz_support"' in page and 'value="ly_manager"' not in page  # offered: only people in scope
+    assert 'value="prov_marketing"' in page  # the city's holders and the province's above it
     empty = client.post(f"/tasks/{task}/transfer/", {"to": "zz_support"})
     assert empty.status_code == 400 and "请填写原因" in text(empty)
     foreign = client.post(f"/tasks/{task}/transfer/", {"to": "ly_manager", "comment": "出差"})
